@@ -1,0 +1,59 @@
+// swift-tools-version:6.0
+// twincity: a multi-agent regional economy simulator of the Chengdu–Chongqing twin-city
+// economic circle. Module graph, one way only:
+//   twincity (CLI) → TwinCityScenario / TwinCityExport → TwinCityModel → TwinCityGSL → CGSL
+import PackageDescription
+
+let package = Package(
+    name: "twincity",
+    platforms: [.macOS(.v13)],
+    // MARK: - Public API
+    products: [
+        .executable(name: "twincity", targets: ["TwinCityCLI"]),
+        .library(name: "TwinCityModel", targets: ["TwinCityModel"]),
+        .library(name: "TwinCityScenario", targets: ["TwinCityScenario"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+    ],
+    targets: [
+        // MARK: - Command-line interface
+        .executableTarget(
+            name: "TwinCityCLI",
+            dependencies: [
+                "TwinCityModel", "TwinCityScenario", "TwinCityExport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // MARK: - Input and output around the model
+        .target(
+            name: "TwinCityScenario",
+            dependencies: [
+                "TwinCityModel",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "CSV", package: "CSV.swift"),
+            ]
+        ),
+        .target(name: "TwinCityExport", dependencies: ["TwinCityModel"]),
+        // MARK: - Model core (no file I/O)
+        .target(name: "TwinCityModel", dependencies: ["TwinCityGSL"]),
+        // MARK: - Implementation details: the GSL layer
+        .target(name: "TwinCityGSL", dependencies: ["CGSL"]),
+        .systemLibrary(
+            name: "CGSL",
+            pkgConfig: "gsl",
+            providers: [.apt(["libgsl-dev", "pkg-config"])]
+        ),
+        // MARK: - Tests
+        .testTarget(name: "TwinCityGSLTests", dependencies: ["TwinCityGSL"]),
+        .testTarget(name: "TwinCityModelTests", dependencies: ["TwinCityModel", "TwinCityGSL", "TwinCityScenario"]),
+        .testTarget(
+            name: "TwinCityScenarioTests",
+            dependencies: ["TwinCityScenario", "TwinCityModel"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "TwinCityCLITests", dependencies: ["TwinCityCLI"]),
+    ]
+)

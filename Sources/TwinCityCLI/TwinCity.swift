@@ -1,0 +1,55 @@
+// Entry point of the `twincity` tool: the root command, its subcommands, and the one place
+// where errors from any subcommand are turned into messages and exit statuses.
+import ArgumentParser
+
+/// The `twincity` command: a multi-agent simulator of the Chengdu–Chongqing twin-city
+/// economic circle. Each subcommand lives in its own file and is listed in `subcommands`.
+@main
+struct TwinCity: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "twincity",
+        abstract: "Simulate the regional economy of the Chengdu–Chongqing twin-city economic circle.",
+        discussion: """
+            Input errors (a bad roster or scenario file) are reported as \
+            'twincity: error: FILE:LINE: ...' with exit status 2; other failures exit with status 1.
+            """,
+        version: twinCityVersion,
+        subcommands: [
+            CitiesCommand.self,
+        ]
+    )
+
+    /// Parses the arguments and runs the chosen subcommand, sending any error it throws through
+    /// `ErrorReporting`, so every subcommand reports input errors the same way.
+    static func main() async {
+        var command: ParsableCommand
+        do {
+            command = try await asyncParseAsRoot()
+        } catch {
+            // Usage errors, --help and --version: the parser's own messages and statuses.
+            exit(withError: error)
+        }
+        do {
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            // Built-in commands (help, completion scripts) keep the parser's reporting.
+            guard isOwnCommand(command) else { exit(withError: error) }
+            ErrorReporting.exit(reporting: error)
+        }
+    }
+
+    /// True for `TwinCity` and the subcommands below it, false for the parser's built-in
+    /// commands, whose errors are the parser's to report.
+    static func isOwnCommand(_ command: ParsableCommand) -> Bool {
+        var pending: [ParsableCommand.Type] = [TwinCity.self]
+        while let type = pending.popLast() {
+            if type == Swift.type(of: command) { return true }
+            pending += type.configuration.subcommands
+        }
+        return false
+    }
+}

@@ -1,0 +1,312 @@
+// Calibration to the base year (MODEL.md §5): recovers the state of 2020 — urban and rural
+// population, capital, productivities, amenities — from the roster's census and GDP data.
+import Foundation
+import TwinCityGSL
+
+/// Why the base year could not be calibrated; names the city or parameter.
+public struct CalibrationError: Error, CustomStringConvertible, Sendable, Equatable {
+    public var message: String
+    public var description: String { message }
+}
+
+/// The calibrated base year: everything a simulation starts from.
+public struct CalibratedEconomy: Sendable {
+    public var structure: EconomyStructure
+    public var state: EconomyState
+    /// The base-year equilibrium (GDP equals the data).
+    public var equilibrium: Equilibrium
+    /// Urban share of each city, and whether it was estimated (true) or given by the roster.
+    public var urbanShares: [Double]
+    public var urbanShareEstimated: [Bool]
+    /// Initial modern-sector mix of each city, by variety `i*S + s`.
+    public var sectorMix: [Double]
+    /// Net migration targets, 10^4 persons per year (2010–2020 census change net of natural
+    /// growth, less each city's share of the region's net migration with the rest of China).
+    public var migrationTargets: [Double]
+    /// Region's net migration with the rest of China, 10^4 persons per year (outside the model).
+    public var externalMigration: Double
+}
+
+/// Calibrates a roster to the base year.
+public enum Calibration {
+    /// Recovers the base-year state. Steps, each in docs/MODEL.md §5:
+    /// 1. urban shares (given, or estimated to meet the province's census share);
+    /// 2. q^A = a_A · ΣGDP / ΣR, and modern value added (1−a_H)·GDP_i − q^A R_i > 0;
+    /// 3. sector mix from role tags; a_s = Σ_i v_i^s / ΣGDP; K = capital–output ratio · v;
+    /// 4. prices by inverting the goods markets (Sinkhorn scaling, polished by GSL hybrid
+    ///    Powell for N ≤ 200), then wages, employment and Abar in closed form, Abar of the
+    ///    first city (Chengdu in the default roster) = 1 in each sector;
+    /// 5. amenities so that base-year migration matches the census (BLP contraction).
+    public static func calibrate(roster: Roster, parameters: ModelParameters) throws -> CalibratedEconomy {
+        try validate(roster: roster, parameters: parameters)
+        let cities = roster.cities
+        let n = cities.count
+        let sectors = parameters.sectors
+        let sCount = sectors.count
+        let aH = parameters.housingShare
+        let aA = parameters.agricultureShare
+
+        // 1. Urban shares.
+        let (urbanShares, estimated) = try estimateUrbanShares(cities: cities, parameters: parameters)
+        let pop = cities.map { $0.population2020 / 1e4 }
+        let urban = zip(pop, urbanShares).map { $0 * $1 }
+        let rural = zip(pop, urbanShares).map { $0 * (1 - $1) }
+        let gdp = cities.map(\.gdp2020)
+        let totalGDP = gdp.reduce(0, +)
+
+        // 2. Rural productivity and modern value added.
+        let q = aA * totalGDP / rural.reduce(0, +)
+        var modernVA = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            modernVA[i] = (1 - aH) * gdp[i] - q * rural[i]
+            guard modernVA[i] > 0 else {
+                throw CalibrationError(message: String(
+                    format: "city '%@': 2020 GDP %.2f 亿元 is not above what its housing share and rural population alone produce (%.2f 亿元); no productivity can match it",
+                    cities[i].id, gdp[i], aH * gdp[i] + q * rural[i]))
+            }
+        }
+
+        // 3. Sector mix, expenditure shares, capital.
+        var mix = [Double](repeating: 0, count: n * sCount)
+        for i in 0..<n {
+            var total = 0.0
+            for s in 0..<sCount {
+                let tags = cities[i].roles.filter { sectors[s].roleTags.contains($0.tag) }.count
+                mix[i * sCount + s] = sectors[s].baseMix * (1 + parameters.roleTilt * Double(tags))
+                total += mix[i * sCount + s]
+            }
+            for s in 0..<sCount { mix[i * sCount + s] /= total }
+        }
+        var revenue = [Double](repeating: 0, count: n * sCount)
+        var shares = [Double](repeating: 0, count: sCount)
+        for i in 0..<n { for s in 0..<sCount {
+            revenue[i * sCount + s] = mix[i * sCount + s] * modernVA[i]
+            shares[s] += revenue[i * sCount + s] / totalGDP
+        } }
+        let capital = zip(revenue.indices, revenue).map { index, v in
+            sectors[index % sCount].capitalShare > 0 ? parameters.capitalOutputRatio * v : 0
+        }
+        let times = TravelTimes.matrix(cities: cities, links: roster.links, parameters: parameters)
+        let structure = EconomyStructure(
+            cityIDs: cities.map(\.id), sectors: sectors, expenditureShares: shares,
+            housingShare: aH, agglomeration: parameters.agglomeration, travelTimes: times)
+
+        // 4. Prices, wages, employment, productivity.
+        let expenditure = gdp  // no transfers in the base year: E_i = GDP_i
+        var prices = [Double](repeating: 0, count: n * sCount)
+        for s in 0..<sCount {
+            let v = (0..<n).map { revenue[$0 * sCount + s] }
+            let x = try invertGoodsMarket(
+                revenue: v, expenditure: expenditure.map { shares[s] * $0 },
+                weights: structure.tradeWeights[s], sector: sectors[s].id, cityIDs: structure.cityIDs)
+            for i in 0..<n { prices[i * sCount + s] = Foundation.pow(x[i], 1 / (1 - sectors[s].elasticity)) }
+        }
+        var wages = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            var labourIncome = 0.0
+            for s in 0..<sCount { labourIncome += (1 - sectors[s].capitalShare) * revenue[i * sCount + s] }
+            wages[i] = labourIncome / urban[i]
+        }
+        var productivity = [Double](repeating: 0, count: n * sCount)
+        for i in 0..<n { for s in 0..<sCount {
+            let k = i * sCount + s
+            let b = sectors[s].capitalShare
+            let labour = (1 - b) * revenue[k] / wages[i]
+            let quantity = revenue[k] / prices[k]
+            let a = b > 0
+                ? quantity / (Foundation.pow(labour, 1 - b) * Foundation.pow(capital[k], b))
+                : quantity / labour
+            productivity[k] = a / Foundation.pow(urban[i], parameters.agglomeration)
+        } }
+        // Normalise: scaling sector s's prices by c scales its Abar by 1/c; make the first
+        // city's Abar 1.
+        for s in 0..<sCount {
+            let c = productivity[s]
+            for i in 0..<n {
+                productivity[i * sCount + s] /= c
+                prices[i * sCount + s] *= c
+            }
+        }
+
+        let publicServices = gdp.map {
+            parameters.publicSpendingShare * parameters.taxRate * $0 / parameters.publicServiceDepreciation
+        }
+        var state = EconomyState(
+            urbanPopulation: urban, ruralPopulation: rural, capital: capital,
+            productivity: productivity, ruralProductivity: Array(repeating: q, count: n),
+            housing: pop, publicServices: publicServices,
+            transfers: Array(repeating: 0, count: n), amenity: Array(repeating: 1, count: n))
+
+        var solverParameters = parameters
+        solverParameters.solver = .powell
+        let start = Equilibrium(
+            prices: prices, wages: wages, sectorLabour: [], output: [], revenue: [], priceIndex: [],
+            expenditure: [], rent: [], returns: [], gdp: [], iterations: 0, residual: 0,
+            agricultureExcess: 0, solver: .powell)
+        let equilibriumSolver = TradeEquilibrium(structure: structure)
+        let equilibrium = try equilibriumSolver.solve(state, parameters: solverParameters, start: start)
+
+        // 5. Amenities.
+        let years = 10.0
+        var targets = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            let p2010 = cities[i].population2010 / 1e4
+            let natural = p2010 * (Foundation.pow(1 + parameters.naturalGrowth, years) - 1)
+            targets[i] = (pop[i] - p2010 - natural) / years
+        }
+        let external = targets.reduce(0, +)
+        let totalUrban = urban.reduce(0, +)
+        for i in 0..<n { targets[i] -= external * urban[i] / totalUrban }
+        if parameters.migrationRule == .logit {
+            state.amenity = try calibrateAmenities(
+                state: state, equilibrium: equilibrium, structure: structure, cities: cities,
+                targets: targets, parameters: parameters)
+        }
+        return CalibratedEconomy(
+            structure: structure, state: state, equilibrium: equilibrium, urbanShares: urbanShares,
+            urbanShareEstimated: estimated, sectorMix: mix, migrationTargets: targets,
+            externalMigration: external)
+    }
+
+    // MARK: - Steps
+
+    static func validate(roster: Roster, parameters: ModelParameters) throws {
+        guard roster.count >= 2 else {
+            throw CalibrationError(message: "the roster has \(roster.count) city; the model needs at least 2")
+        }
+        for city in roster.cities {
+            for (name, value) in [("pop_2010", city.population2010), ("pop_2020", city.population2020),
+                                  ("gdp_2020", city.gdp2020), ("area_km2", city.areaKm2)] {
+                guard value.isFinite, value > 0 else {
+                    throw CalibrationError(message: "city '\(city.id)': \(name) must be a positive number, found \(value)")
+                }
+            }
+            if let u = city.urbanShare2020, !(u > 0 && u < 1) {
+                throw CalibrationError(message: "city '\(city.id)': urban_share_2020 must lie in (0, 1), found \(u)")
+            }
+        }
+        try parameters.validate()
+    }
+
+    /// Urban shares: the roster's where given; otherwise `u_i = 1/(1 + exp(−(α_p + b·ln(y_i/ȳ_p))))`
+    /// with y GDP per capita, ȳ_p its population-weighted mean in province p, b the slope
+    /// parameter, and α_p found by Brent's method so that the province's population-weighted
+    /// urban share equals its census target.
+    static func estimateUrbanShares(cities: [City], parameters: ModelParameters) throws -> ([Double], [Bool]) {
+        var shares = cities.map { $0.urbanShare2020 ?? .nan }
+        let estimated = cities.map { $0.urbanShare2020 == nil }
+        let provinces = Set(cities.indices.filter { estimated[$0] }.map { cities[$0].province })
+        for province in provinces.sorted() {
+            guard let target = parameters.urbanShareTargets[province] else {
+                throw CalibrationError(message: "city '\(cities.first { $0.province == province && $0.urbanShare2020 == nil }!.id)' has no urban_share_2020 and province '\(province)' has no urban share target (parameter urban_share_targets)")
+            }
+            let members = cities.indices.filter { cities[$0].province == province }
+            let free = members.filter { estimated[$0] }
+            let totalPop = members.reduce(0.0) { $0 + cities[$1].population2020 }
+            let fixedUrban = members.filter { !estimated[$0] }.reduce(0.0) { $0 + cities[$1].population2020 * shares[$1] }
+            let freePop = free.reduce(0.0) { $0 + cities[$1].population2020 }
+            let needed = (target * totalPop - fixedUrban) / freePop
+            guard needed > 0, needed < 1 else {
+                throw CalibrationError(message: "province '\(province)': the urban shares given leave \(needed) for the others; the census target \(target) cannot be met")
+            }
+            let meanY = free.reduce(0.0) { $0 + cities[$1].gdp2020 } / freePop
+            let logRatio = free.map { Foundation.log(cities[$0].gdp2020 / cities[$0].population2020 / meanY) }
+            let b = parameters.urbanShareSlope
+            func share(_ alpha: Double, _ k: Int) -> Double { 1 / (1 + Foundation.exp(-(alpha + b * logRatio[k]))) }
+            let alpha = try RootFinding.brent(lower: -50, upper: 50, absoluteTolerance: 1e-14, relativeTolerance: 0) { alpha in
+                var urban = 0.0
+                for (k, i) in free.enumerated() { urban += cities[i].population2020 * share(alpha, k) }
+                return urban / freePop - needed
+            }
+            for (k, i) in free.enumerated() { shares[i] = share(alpha, k) }
+        }
+        return (shares, estimated)
+    }
+
+    /// Finds x_i = p_i^(1−σ) with v_i = x_i Σ_j T_ij e_j / Σ_k T_kj x_k (e_j = a_s E_j), up to
+    /// scale: Sinkhorn–Knopp scaling (a contraction for positive T), then GSL hybrid Powell on
+    /// ln x for N ≤ 200 to polish. Returns x with x_0 = 1.
+    static func invertGoodsMarket(revenue v: [Double], expenditure e: [Double], weights t: [Double], sector: String, cityIDs: [String]) throws -> [Double] {
+        let n = v.count
+        var x = [Double](repeating: 1, count: n)
+        var phi = [Double](repeating: 0, count: n)
+        var m = [Double](repeating: 0, count: n)
+        var z = [Double](repeating: 0, count: n)
+        func apply(_ x: [Double]) -> [Double] {
+            BLAS.gemv(transpose: true, rows: n, columns: n, a: t, x: x, y: &phi)
+            for j in 0..<n { m[j] = e[j] / phi[j] }
+            BLAS.gemv(rows: n, columns: n, a: t, x: m, y: &z)
+            return z
+        }
+        var gap = Double.infinity
+        var iteration = 0
+        while gap > 1e-13 && iteration < 100_000 {
+            let zz = apply(x)
+            gap = 0
+            for i in 0..<n {
+                let next = v[i] / zz[i]
+                gap = max(gap, abs(Foundation.log(next / x[i])))
+                x[i] = next
+            }
+            let x0 = x[0]
+            for i in 0..<n { x[i] /= x0 }
+            iteration += 1
+        }
+        guard gap.isFinite, gap <= 1e-9 else {
+            throw CalibrationError(message: "sector '\(sector)': the goods-market inversion did not converge (gap \(gap))")
+        }
+        if n <= 200 {
+            let solver = try MultirootSolver(dimension: n - 1) { u, f in
+                var xx = [Double](repeating: 1, count: n)
+                for i in 1..<n { xx[i] = Foundation.exp(u[i - 1]) }
+                let zz = apply(xx)
+                for i in 1..<n { f[i - 1] = Foundation.log(xx[i] * zz[i] / v[i]) }
+            }
+            let result = try solver.solve(from: (1..<n).map { Foundation.log(x[$0]) }, residualTolerance: 1e-13, maxIterations: 200)
+            for i in 1..<n { x[i] = Foundation.exp(result.x[i - 1]) }
+        }
+        return x
+    }
+
+    /// Amenities B_j such that logit migration at the base-year equilibrium gives the target
+    /// net migration: with δ_j = θ ln V_j, inflow_j(δ) = Σ_i ν L_i π_ij must equal ν L_j + m_j;
+    /// iterate δ ← δ + ln(target) − ln(inflow) (Berry's contraction), δ_0 fixed so B_0 = 1.
+    static func calibrateAmenities(
+        state: EconomyState, equilibrium: Equilibrium, structure: EconomyStructure, cities: [City],
+        targets: [Double], parameters: ModelParameters
+    ) throws -> [Double] {
+        let n = cities.count
+        var base = state
+        base.amenity = Array(repeating: 1, count: n)
+        let v0 = Utility.realUtility(state: base, equilibrium: equilibrium, structure: structure, parameters: parameters)
+        let migration = Migration(structure: structure, cities: cities, parameters: parameters)
+        let nu = parameters.migrationRate
+        let theta = parameters.migrationElasticity
+        var wanted = [Double](repeating: 0, count: n)
+        for j in 0..<n {
+            wanted[j] = nu * state.urbanPopulation[j] + targets[j]
+            guard wanted[j] > 0 else {
+                throw CalibrationError(message: "city '\(cities[j].id)': base-year net out-migration \(-targets[j]) (10^4 persons a year) exceeds the \(nu * state.urbanPopulation[j]) who reconsider their location each year; raise migration_rate")
+            }
+        }
+        var delta = v0.map { theta * Foundation.log($0) }
+        var gap = Double.infinity
+        var iteration = 0
+        while gap > 1e-13 && iteration < 20_000 {
+            let inflow = migration.inflows(delta: delta, urbanPopulation: state.urbanPopulation)
+            gap = 0
+            for j in 0..<n {
+                let step = Foundation.log(wanted[j] / inflow[j])
+                gap = max(gap, abs(step))
+                delta[j] += step
+            }
+            let shift = delta[0] - theta * Foundation.log(v0[0])
+            for j in 0..<n { delta[j] -= shift }
+            iteration += 1
+        }
+        guard gap <= 1e-10 else {
+            throw CalibrationError(message: "amenity calibration did not converge (gap \(gap) after \(iteration) iterations)")
+        }
+        return (0..<n).map { Foundation.exp(delta[$0] / theta) / v0[$0] }
+    }
+}

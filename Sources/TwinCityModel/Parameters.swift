@@ -1,0 +1,194 @@
+// Every model parameter, its unit and default. docs/MODEL.md gives the reason for each default.
+
+/// A tradable modern sector: each city's output of it is a distinct variety (Armington).
+public struct Sector: Sendable, Codable, Equatable {
+    /// Identifier used in scenario files and outputs (e.g. `manufacturing`).
+    public var id: String
+    /// Capital share β_s of value added, in [0, 1). With β_s = 0 the sector uses labour only.
+    public var capitalShare: Double
+    /// Elasticity of substitution σ_s between cities' varieties (> 1).
+    public var elasticity: Double
+    /// Trade-cost slope κ_s, per hour of travel time: iceberg cost τ_ij = exp(κ_s t_ij).
+    public var tradeCostPerHour: Double
+    /// Share of the sector in modern value added before role tilts (calibration, §5).
+    public var baseMix: Double
+    /// Role tags of the decision that tilt a city's initial mix towards this sector (§5).
+    public var roleTags: [String]
+
+    public init(
+        id: String, capitalShare: Double, elasticity: Double, tradeCostPerHour: Double,
+        baseMix: Double, roleTags: [String] = []
+    ) {
+        self.id = id
+        self.capitalShare = capitalShare
+        self.elasticity = elasticity
+        self.tradeCostPerHour = tradeCostPerHour
+        self.baseMix = baseMix
+        self.roleTags = roleTags
+    }
+}
+
+/// How mobile (urban) population chooses where to live (MODEL.md §3.3).
+public enum MigrationRule: String, Sendable, Codable, CaseIterable {
+    /// Logit destination choice over all cities, staying included, with moving costs.
+    case logit
+    /// Replicator dynamic dL_i/dt = γ L_i (V_i − V̄): the core–periphery model's rule.
+    case replicator
+}
+
+/// How city governments set their instruments each tick (MODEL.md §3.2).
+public enum DecisionRuleKind: String, Sendable, Codable, CaseIterable {
+    /// Instruments stay at their initial values.
+    case fixed
+    /// Growth tournament among the cities of the same province.
+    case tournament
+}
+
+/// Which solver computes the short-run equilibrium.
+public enum EquilibriumSolverKind: String, Sendable, Codable, CaseIterable {
+    /// Powell for small problems (N·(S+1) ≤ 600 unknowns), fixed point otherwise.
+    case auto
+    /// gsl_multiroot hybrid Powell on log prices and wages, started from fixed-point steps.
+    case powell
+    /// Damped fixed point on log prices with BLAS sums (large N; needs β_s > 0 in every sector).
+    case fixedPoint = "fixed_point"
+}
+
+/// All parameters of the model. Units: years, 亿元 (10^8 CNY at 2020 prices), 10^4 persons,
+/// hours of travel time.
+public struct ModelParameters: Sendable, Codable, Equatable {
+    // MARK: Preferences and technology (§3.1)
+    /// Modern tradable sectors.
+    public var sectors: [Sector] = ModelParameters.defaultSectors
+    /// Expenditure share a_H on local housing.
+    public var housingShare: Double = 0.08
+    /// Expenditure share a_A on agriculture, the numeraire (calibration target: primary share of GDP).
+    public var agricultureShare: Double = 0.10
+    /// Agglomeration elasticity: A_i^s = Abar_i^s · L_i^agg (L_i in 10^4 persons).
+    public var agglomeration: Double = 0.05
+    /// Weight by which each of a city's sector role tags raises that sector's initial share:
+    /// share ∝ baseMix · (1 + roleTilt · tags).
+    public var roleTilt: Double = 0.5
+    /// Province-wide urban shares of the 2020 census that estimated city shares must meet.
+    public var urbanShareTargets: [String: Double] = ["sichuan": 0.5673, "chongqing": 0.6946]
+    /// Slope of the logit of a city's urban share in its log GDP per capita (estimation, §5).
+    public var urbanShareSlope: Double = 1.0
+    /// Growth rate of output per rural worker q^A, per year.
+    public var agriculturalProductivityGrowth: Double = 0.03
+
+    // MARK: Travel times (§5)
+    /// Road speed on the plains and in hills, km/h.
+    public var roadSpeed: Double = 80
+    /// Road speed in mountain zones, km/h.
+    public var mountainRoadSpeed: Double = 50
+    /// Ratio of road distance to great-circle distance outside mountain zones.
+    public var detourFactor: Double = 1.25
+    /// Ratio of road distance to great-circle distance in mountain zones.
+    public var mountainDetourFactor: Double = 1.6
+    /// Economic zones counted as mountainous.
+    public var mountainZones: [String] = ["northwest", "panxi"]
+    /// Time added to a scheduled rail time for getting to and from the stations, hours.
+    public var railAccessHours: Double = 0.25
+
+    // MARK: Population (§3.3)
+    public var migrationRule: MigrationRule = .logit
+    /// Share ν of urban residents who reconsider where to live each year, per year.
+    public var migrationRate: Double = 0.10
+    /// Elasticity θ of the destination choice to log real utility.
+    public var migrationElasticity: Double = 2.0
+    /// Moving cost m_L per hour of travel time between origin and destination (logit units).
+    public var migrationCostPerHour: Double = 0.3
+    /// Registration (hukou) barrier b for any move between cities (logit units).
+    public var hukouBarrier: Double = 1.0
+    /// Extra barrier for a move across a provincial line (logit units).
+    public var provincialBarrier: Double = 0.5
+    /// Speed γ of the replicator rule, per year per unit of utility gap.
+    public var replicatorSpeed: Double = 1.0
+    /// Natural growth rate of population, per year.
+    public var naturalGrowth: Double = 0.003
+    /// Share of rural population becoming urban each year, per year.
+    public var urbanisationRate: Double = 0.03
+    /// Elasticity η of utility to public services per resident.
+    public var publicServiceElasticity: Double = 0.1
+
+    // MARK: Capital and industry (§3.3)
+    /// Capital–output ratio used to set base-year capital, years of value added.
+    public var capitalOutputRatio: Double = 3.0
+    /// Share of income saved and invested, per year.
+    public var savingRate: Double = 0.30
+    /// Depreciation rate of capital, per year.
+    public var depreciation: Double = 0.08
+    /// Share of a city's saving invested at home.
+    public var homeBias: Double = 0.6
+    /// Elasticity θ_K of the investment logit to the log return net of subsidies.
+    public var returnElasticity: Double = 4.0
+    /// Relocation rate of installed capacity per unit of log return gap, per year.
+    public var relocationRate: Double = 0.2
+    /// Relocation cost per hour of travel time, in log return points.
+    public var relocationCostPerHour: Double = 0.02
+    /// Exogenous inflow of industry from outside the region, share of the region's capital
+    /// of each sector per year.
+    public var externalInflowRate: Double = 0.005
+
+    // MARK: Fiscal accounts and public services (§3.4)
+    /// Tax rate on value added.
+    public var taxRate: Double = 0.15
+    /// Share of net revenue spent on the public-service stock G (initial instrument value).
+    public var publicSpendingShare: Double = 0.3
+    /// Depreciation rate of the public-service stock, per year.
+    public var publicServiceDepreciation: Double = 0.05
+    /// Growth rate of the housing and land stock H, per year.
+    public var housingGrowth: Double = 0.01
+
+    // MARK: Productivity (§3.5)
+    /// Base growth rate of Abar in every city and sector, per year.
+    public var productivityGrowth: Double = 0.02
+    /// Speed of catch-up towards more productive, well-connected cities, per year.
+    public var spilloverRate: Double = 0.05
+    /// Travel time over which spillovers decay by a factor e, hours.
+    public var spilloverDecayHours: Double = 2.0
+    /// Standard deviation of the yearly Gaussian shock to ln Abar.
+    public var productivityShockSD: Double = 0.01
+
+    // MARK: Agents (§3.2)
+    public var decisionRule: DecisionRuleKind = .tournament
+    /// Step by which a government moves its attraction subsidy each year (share of the value of arriving capital).
+    public var subsidyStep: Double = 0.01
+    /// Largest attraction subsidy, share of the value of arriving capital.
+    public var maxSubsidy: Double = 0.2
+    /// Largest share of tax revenue a government spends on attraction subsidies.
+    public var subsidyBudgetShare: Double = 0.2
+    /// Retention effort per unit of the yearly share of capital lost to relocation.
+    public var retentionResponse: Double = 10.0
+    /// Largest retention effort, log return points.
+    public var maxRetention: Double = 0.5
+
+    // MARK: Numerics
+    public var solver: EquilibriumSolverKind = .auto
+    /// Largest residual (log excess demand, log labour excess) accepted as an equilibrium.
+    public var equilibriumTolerance: Double = 1e-12
+    /// Iteration limit of the equilibrium solvers.
+    public var equilibriumMaxIterations: Int = 5000
+    /// Absolute and relative tolerance of the flow integration.
+    public var flowTolerance: Double = 1e-12
+
+    public init() {}
+
+    /// The default coarse grouping of the decision's "5+1" industrial system into three sectors.
+    /// The default coarse grouping of the decision's "5+1" industrial system into three
+    /// sectors; the base mix follows Sichuan's 2020 split of secondary and tertiary output.
+    public static let defaultSectors: [Sector] = [
+        Sector(
+            id: "manufacturing", capitalShare: 0.40, elasticity: 5.0, tradeCostPerHour: 0.08,
+            baseMix: 0.34, roleTags: ["sector_manufacturing"]),
+        Sector(
+            id: "consumer_goods", capitalShare: 0.35, elasticity: 5.0, tradeCostPerHour: 0.10,
+            baseMix: 0.10, roleTags: ["sector_consumer"]),
+        Sector(
+            id: "services", capitalShare: 0.30, elasticity: 4.0, tradeCostPerHour: 0.25,
+            baseMix: 0.56, roleTags: ["sector_services"]),
+    ]
+
+    /// Sum of modern-sector expenditure shares implied by the agriculture and housing shares.
+    public var modernShare: Double { 1 - housingShare - agricultureShare }
+}
