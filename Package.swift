@@ -55,5 +55,6 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "TwinCityCLITests", dependencies: ["TwinCityCLI"]),
+        .testTarget(name: "TwinCityExportTests", dependencies: ["TwinCityExport", "TwinCityModel"]),
     ]
 )

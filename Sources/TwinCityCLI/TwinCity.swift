@@ -16,6 +16,7 @@ struct TwinCity: AsyncParsableCommand {
         version: twinCityVersion,
         subcommands: [
             CitiesCommand.self,
+            RunCommand.self,
         ]
     )
 

@@ -1,3 +1,5 @@
+import Foundation
+
 // The catalogue of named parameters: how scenario files, sweeps and the docs address a
 // parameter, with its unit and admissible range, and the checks run before any simulation.
 
@@ -193,7 +195,7 @@ extension ModelParameters {
         }
         let mixTotal = sectors.reduce(0) { $0 + $1.baseMix }
         guard abs(mixTotal - 1) <= 1e-9 else {
-            throw ParameterError(parameter: "sectors.*.base_mix", message: "the sectors' base mixes must sum to 1, they sum to \(mixTotal)")
+            throw ParameterError(parameter: "sectors.*.base_mix", message: "the sectors' base mixes must sum to 1, they sum to \(String(format: "%.12g", mixTotal))")
         }
         guard housingShare + agricultureShare < 1 else {
             throw ParameterError(parameter: "housing_share", message: "housing_share + agriculture_share must be below 1 (the rest is spent on modern sectors), found \(housingShare + agricultureShare)")

@@ -96,6 +96,9 @@ public final class TradeEquilibrium {
     var m: [Double]
     var z: [Double]
 
+    /// Shift of the Powell unknowns away from zero (see `powell`).
+    static let powellOffset = 16.0
+
     /// Number of Powell unknowns above which `.auto` uses the fixed point.
     public static let powellLimit = 600
 
@@ -284,9 +287,13 @@ public final class TradeEquilibrium {
         let dim = activeVarieties.count + n
         var p = lnp
         var w = lnw
+        // GSL's finite-difference Jacobian steps each unknown by √ε·|x|: an unknown near zero
+        // (a log wage near 1) would get a step too small to measure. The solver therefore
+        // works on u = x + offset.
+        let offset = Self.powellOffset
         let solver = try MultirootSolver(dimension: dim) { [unowned self] u, f in
-            for (r, v) in activeVarieties.enumerated() { p[v] = u[r] }
-            for i in 0..<self.n { w[i] = u[activeVarieties.count + i] }
+            for (r, v) in activeVarieties.enumerated() { p[v] = u[r] - offset }
+            for i in 0..<self.n { w[i] = u[activeVarieties.count + i] - offset }
             p.withUnsafeBufferPointer { pp in
                 w.withUnsafeBufferPointer { wp in
                     self.evaluate(lnp: pp, lnw: wp)
@@ -294,26 +301,42 @@ public final class TradeEquilibrium {
                 }
             }
         }
-        var u0 = activeVarieties.map { lnp[$0] }
-        u0.append(contentsOf: lnw)
-        do {
-            let result = try solver.solve(from: u0, residualTolerance: tolerance, maxIterations: maxIterations)
-            for (r, v) in activeVarieties.enumerated() { lnp[v] = result.x[r] }
-            for i in 0..<n { lnw[i] = result.x[activeVarieties.count + i] }
-            return result.iterations
-        } catch let failure as MultirootFailure {
-            let (worst, value) = worstCity(failure.residual, activeVarieties: activeVarieties)
-            // Within rounding of the requested accuracy GSL may report "no progress": accept a
-            // point whose largest residual is within 10× the tolerance, nothing looser.
-            if value.isFinite && value <= 10 * tolerance {
-                for (r, v) in activeVarieties.enumerated() { lnp[v] = failure.x[r] }
-                for i in 0..<n { lnw[i] = failure.x[activeVarieties.count + i] }
-                return failure.iterations
+        var u = activeVarieties.map { lnp[$0] + offset }
+        u.append(contentsOf: lnw.map { $0 + offset })
+        var iterations = 0
+        var restarts = 0
+        while true {
+            do {
+                let result = try solver.solve(from: u, residualTolerance: tolerance, maxIterations: maxIterations - iterations)
+                u = result.x
+                iterations += result.iterations
+                break
+            } catch let failure as MultirootFailure {
+                iterations += failure.iterations
+                let (worst, value) = worstCity(failure.residual, activeVarieties: activeVarieties)
+                // GSL tests Σ|f| against the tolerance; the equilibrium criterion is max|f|.
+                // A stall already within it is a solution, not a failure.
+                if value <= tolerance {
+                    u = failure.x
+                    break
+                }
+                // "No progress" near the solution usually means the finite-difference Jacobian
+                // has gone stale; a restart from the point reached rebuilds it. A few restarts
+                // at most, and only when close; never accept a point above the tolerance.
+                if value.isFinite && value < 1e-6 && restarts < 5 && iterations < maxIterations
+                    && failure.status != GSLStatus.maximumIterations {
+                    restarts += 1
+                    u = failure.x
+                    continue
+                }
+                throw EquilibriumFailure(
+                    solver: .powell, iterations: iterations, residual: value,
+                    worstCity: worst, detail: failure.reason + (restarts > 0 ? " (after \(restarts) restarts)" : ""))
             }
-            throw EquilibriumFailure(
-                solver: .powell, iterations: failure.iterations, residual: value,
-                worstCity: worst, detail: failure.reason)
         }
+        for (r, v) in activeVarieties.enumerated() { lnp[v] = u[r] - offset }
+        for i in 0..<n { lnw[i] = u[activeVarieties.count + i] - offset }
+        return iterations
     }
 
     func worstCity(_ residual: [Double], activeVarieties: [Int]) -> (String, Double) {

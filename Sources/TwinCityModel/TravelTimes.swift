@@ -26,9 +26,10 @@ public enum TravelTimes {
     ///   exact mean chord of two random points, (2/3) r is the mean distance from the centre,
     ///   the brief's choice).
     /// - Links: a link's scheduled time plus `railAccessHours` replaces the road time where
-    ///   shorter, and trips may chain road legs and links: `t_ij = min(road_ij,
-    ///   min_{a,b} road_ia + hub_ab + road_bj)` with `hub` the shortest times among link ends.
-    ///   Cost O(N²·h) for h link ends, so thousands of cities stay cheap.
+    ///   shorter.
+    /// - Network: trips may pass through other cities and links: exact shortest paths
+    ///   (Floyd–Warshall) up to `fullNetworkLimit` cities, routing through link ends only
+    ///   above it, so thousands of cities stay cheap.
     public static func matrix(
         cities: [City], links: [TransportLink], parameters: ModelParameters
     ) -> [Double] {
@@ -54,43 +55,68 @@ public enum TravelTimes {
                 t[j * n + i] = hours
             }
         }
-        guard !links.isEmpty else { return t }
-
         let index = Dictionary(uniqueKeysWithValues: cities.enumerated().map { ($1.id, $0) })
-        let hubs = Array(Set(links.flatMap { [index[$0.from]!, index[$0.to]!] })).sorted()
+        for link in links {
+            let a = index[link.from]!, b = index[link.to]!
+            let time = link.hours + parameters.railAccessHours
+            t[a * n + b] = min(t[a * n + b], time)
+            t[b * n + a] = min(t[b * n + a], time)
+        }
+        if n <= fullNetworkLimit {
+            relaxThroughAllCities(&t, n: n)
+        } else if !links.isEmpty {
+            relaxThroughLinkEnds(&t, n: n, hubs: Array(Set(links.flatMap { [index[$0.from]!, index[$0.to]!] })).sorted())
+        }
+        return t
+    }
+
+    /// Rosters up to this size get exact shortest paths through every city (O(N³));
+    /// larger ones route only through the ends of fast links (O(N²·h)).
+    public static let fullNetworkLimit = 1000
+
+    /// Floyd–Warshall over all cities: a trip may pass through other cities when that is
+    /// faster (a mountain leg is then driven at mountain speed only where it lies in the
+    /// mountains). The diagonal (within-city time) is left alone.
+    static func relaxThroughAllCities(_ t: inout [Double], n: Int) {
+        t.withUnsafeMutableBufferPointer { t in
+            for k in 0..<n {
+                for i in 0..<n where i != k {
+                    let ik = t[i * n + k]
+                    for j in 0..<n where j != i && j != k {
+                        let via = ik + t[k * n + j]
+                        if via < t[i * n + j] { t[i * n + j] = via }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Shortest paths that chain road legs with fast links: `t_ij = min(t_ij, min_{a,b}
+    /// t_ia + hub_ab + t_bj)`, `hub` the shortest times among link ends.
+    static func relaxThroughLinkEnds(_ t: inout [Double], n: Int, hubs: [Int]) {
         let h = hubs.count
-        // Shortest times among link ends (Floyd–Warshall on the small hub graph).
         var hub = [Double](repeating: 0, count: h * h)
         for a in 0..<h { for b in 0..<h { hub[a * h + b] = a == b ? 0 : t[hubs[a] * n + hubs[b]] } }
-        let hubPosition = Dictionary(uniqueKeysWithValues: hubs.enumerated().map { ($1, $0) })
-        for link in links {
-            let a = hubPosition[index[link.from]!]!
-            let b = hubPosition[index[link.to]!]!
-            let time = link.hours + parameters.railAccessHours
-            hub[a * h + b] = min(hub[a * h + b], time)
-            hub[b * h + a] = min(hub[b * h + a], time)
-        }
         for k in 0..<h { for a in 0..<h { for b in 0..<h {
             hub[a * h + b] = min(hub[a * h + b], hub[a * h + k] + hub[k * h + b])
         } } }
-        // g[a][j] = min_b hub_ab + road_bj: from link end a onwards to city j.
+        // g[a][j] = min_b hub_ab + t_bj: from link end a onwards to city j; a trip that starts
+        // or ends at a link's own city has no road leg there (zero, not the within-city time).
         var g = [Double](repeating: .infinity, count: h * n)
-        // A trip that starts or ends at a link's own city has no road leg there (zero, not t_ii).
         for a in 0..<h { for b in 0..<h {
             let hb = hub[a * h + b]
             let row = hubs[b] * n
             for j in 0..<n { g[a * n + j] = min(g[a * n + j], hb + (j == hubs[b] ? 0 : t[row + j])) }
         } }
-        var result = t
+        let road = t
         for i in 0..<n {
             for a in 0..<h {
-                let toHub = i == hubs[a] ? 0 : t[i * n + hubs[a]]
+                let toHub = i == hubs[a] ? 0 : road[i * n + hubs[a]]
                 for j in 0..<n where j != i {
                     let via = toHub + g[a * n + j]
-                    if via < result[i * n + j] { result[i * n + j] = via }
+                    if via < t[i * n + j] { t[i * n + j] = via }
                 }
             }
         }
-        return result
     }
 }

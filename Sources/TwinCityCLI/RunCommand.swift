@@ -1,0 +1,124 @@
+// `twincity run`: simulates one scenario and writes its run directory (docs/OUTPUTS.md).
+import ArgumentParser
+import Foundation
+import TwinCityExport
+import TwinCityGSL
+import TwinCityModel
+import TwinCityScenario
+
+/// Loads a scenario, runs its simulation and streams every tick into a run directory that
+/// appears only when the run is complete.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a scenario and write its results to a run directory.",
+        discussion: """
+            Writes cities.csv, region.csv, flows_population.csv, flows_capital.csv, \
+            flows_industry.csv and manifest.json (docs/OUTPUTS.md describes every column). \
+            The directory appears only once the run is complete: a failed or interrupted run \
+            leaves nothing behind. Exit status: 0 on success, 2 for an error in the scenario \
+            or the options, 1 when the simulation fails, 130/143 when interrupted by \
+            SIGINT/SIGTERM.
+            """
+    )
+
+    /// The scenario file (TOML, docs/SCENARIOS.md).
+    @Argument(help: ArgumentHelp("Scenario file (TOML).", valueName: "scenario"))
+    var scenario: String
+
+    /// Run directory; `nil` means `runs/<scenario name>` in the current directory.
+    @Option(help: ArgumentHelp("Run directory to create. Default: runs/<scenario name>.", valueName: "dir"))
+    var out: String?
+
+    /// Replaces the scenario's `[run].seed`.
+    @Option(help: ArgumentHelp("Master seed, replacing the scenario's [run].seed.", valueName: "n"))
+    var seed: UInt64?
+
+    /// Replace an existing run directory once the new run is complete.
+    @Flag(help: "Replace the run directory if it exists (only once the new run is complete).")
+    var force = false
+
+    /// No progress on standard error.
+    @Flag(help: "Do not report progress on standard error.")
+    var quiet = false
+
+    func run() throws {
+        let scenario = try ScenarioLoader.load(path: self.scenario, seed: seed)
+        let directory = out ?? "runs/\(scenario.name)"
+        if scenario.replications > 1 {
+            // Said even with --quiet: the user asked for more than this command does.
+            FileHandle.standardError.write(Data(
+                "twincity: note: the scenario asks for \(scenario.replications) replications; `twincity run` runs one, with seed \(scenario.settings.seed)\n".utf8))
+        }
+        // Refuse before calibrating, which can take a while on a large roster.
+        if !force, Self.itemExists(directory) { throw OutputDirectoryExists(path: directory) }
+        let (setup, parameters, _) = try ScenarioLoader.prepare(scenario)
+        let settings = scenario.settings
+        let simulation = try Simulation(setup: setup, parameters: parameters, settings: settings)
+
+        let interrupts = InterruptMonitor()
+        defer { interrupts.uninstall() }
+        let writer: RunDirectoryWriter
+        do {
+            writer = try RunDirectoryWriter(
+                path: directory, cities: setup.cities, sectors: parameters.sectors.map(\.id),
+                manifest: RunManifest(
+                    twinCityVersion: twinCityVersion, gslVersion: GSL.version,
+                    scenario: scenario.resolved, settings: settings),
+                overwrite: force)
+        } catch RunDirectoryError.exists(let path) {
+            throw OutputDirectoryExists(path: path)
+        }
+        let temporary = writer.temporaryPath
+        interrupts.onForcedExit { try? FileManager.default.removeItem(atPath: temporary) }
+
+        let start = Date()
+        var progress = ProgressReporter(total: settings.tickCount, enabled: !quiet, start: start)
+        var first: RunSummary.Year?
+        var last: RunSummary.Year?
+        do {
+            try simulation.run { record in
+                let region = try writer.consume(record)
+                let year = RunSummary.Year(year: record.year, region: region, cityGDP: record.realGDP)
+                if first == nil { first = year }
+                last = year
+                progress.update(tick: record.tick, year: RunSummary.year(record.year))
+                if let signal = interrupts.received { throw Interrupted(signal: signal) }
+            }
+            if let signal = interrupts.received { throw Interrupted(signal: signal) }
+            try writer.finish(wallTime: Date().timeIntervalSince(start))
+        } catch let interrupted as Interrupted {
+            writer.abort()
+            progress.end()
+            FileHandle.standardError.write(Data(
+                "twincity: interrupted by \(InterruptMonitor.name(of: interrupted.signal)); nothing written to \(directory)\n".utf8))
+            throw ExitCode(128 + interrupted.signal)
+        } catch RunDirectoryError.exists(let path) {
+            // Someone else created the directory while the run was going.
+            progress.end()
+            throw OutputDirectoryExists(path: path)
+        } catch {
+            writer.abort()
+            progress.end()
+            throw error
+        }
+        progress.end()
+
+        guard let first, let last else { return }
+        let summary = RunSummary(
+            scenario: scenario.name, cityIDs: setup.cities.map(\.id), first: first, last: last,
+            seed: settings.seed, wallTime: Date().timeIntervalSince(start), directory: directory)
+        FileHandle.standardOutput.write(Data(summary.render().utf8))
+    }
+
+    /// True when anything (directory, file, link) is at `path`.
+    static func itemExists(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
+    }
+}
+
+/// Thrown from the tick observer to stop a run after a signal.
+private struct Interrupted: Error {
+    let signal: Int32
+}

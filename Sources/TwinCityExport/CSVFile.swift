@@ -1,0 +1,67 @@
+// One CSV file of a run directory, written a tick at a time so a run never holds its whole
+// history in memory.
+import Foundation
+
+/// An open CSV file with a fixed header: rows are buffered for one tick and written by
+/// `flush()`. Cells are RFC 4180-quoted where needed.
+final class CSVFile {
+    /// File name inside the run directory, e.g. `cities.csv`.
+    let name: String
+    /// Column names, in order.
+    let header: [String]
+    private let path: String
+    private let handle: FileHandle
+    private var buffer = ""
+
+    /// Creates the file (which must not exist) and writes the header row.
+    init(directory: URL, name: String, header: [String]) throws {
+        var seen = Set<String>()
+        for column in header where !seen.insert(column).inserted {
+            throw RunDirectoryError.duplicateColumn(file: name, column: column)
+        }
+        self.name = name
+        self.header = header
+        path = directory.appendingPathComponent(name).path
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+              let handle = FileHandle(forWritingAtPath: path) else {
+            throw RunDirectoryError.fileSystem(path: path, operation: "create", reason: String(cString: strerror(errno)))
+        }
+        self.handle = handle
+        append(header)
+        try flush()
+    }
+
+    /// Buffers one row; it must have one cell per column.
+    func append(_ cells: [String]) {
+        precondition(cells.count == header.count, "\(name): \(cells.count) cells for \(header.count) columns")
+        buffer += cells.map(CSVFormat.quoted).joined(separator: ",")
+        buffer += "\n"
+    }
+
+    /// Writes the buffered rows to the file.
+    func flush() throws {
+        guard !buffer.isEmpty else { return }
+        do {
+            try handle.write(contentsOf: Data(buffer.utf8))
+        } catch {
+            throw RunDirectoryError.fileSystem(path: path, operation: "write", reason: "\(error)")
+        }
+        buffer = ""
+    }
+
+    /// Writes what is buffered, forces it to disk and closes the file.
+    func close() throws {
+        try flush()
+        do {
+            try handle.synchronize()
+            try handle.close()
+        } catch {
+            throw RunDirectoryError.fileSystem(path: path, operation: "close", reason: "\(error)")
+        }
+    }
+
+    /// Closes the file without reporting errors, for a run being abandoned.
+    func discard() {
+        try? handle.close()
+    }
+}

@@ -1,0 +1,35 @@
+// How numbers and text are spelt in the run's CSV files: the same in every file.
+import Foundation
+
+/// Cell formatting for the run's CSV files.
+enum CSVFormat {
+    /// The shortest text that reads back as the same `Double` (Swift's description), without
+    /// a trailing `.0` on whole numbers; empty for a value that is not finite, so that numeric
+    /// columns stay numeric.
+    static func number(_ value: Double) -> String {
+        guard value.isFinite else { return "" }
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return String(value)
+    }
+
+    /// `number(value)`, or an empty cell for `nil`.
+    static func number(_ value: Double?) -> String {
+        value.map(number) ?? ""
+    }
+
+    /// A year: an integer when whole (`2025`), otherwise a decimal (`2025.5`). Years are
+    /// rounded to 10^-9 first, because `start + tick · dt` with a fractional `dt` carries
+    /// binary rounding (`0.30000000000000004` for the third tick of 0.1) that no reader wants.
+    static func year(_ value: Double) -> String {
+        number((value * 1e9).rounded() / 1e9)
+    }
+
+    /// `cell` as is, or in double quotes with inner quotes doubled when it holds a comma, a
+    /// quote, a line break or leading/trailing white space (RFC 4180; readers may trim).
+    static func quoted(_ cell: String) -> String {
+        let needsQuotes = cell.contains { $0 == "," || $0 == "\"" || $0.isNewline }
+            || cell.first?.isWhitespace == true || cell.last?.isWhitespace == true
+        guard needsQuotes else { return cell }
+        return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

@@ -1,0 +1,139 @@
+// Region-level figures of one recorded year (MODEL.md §6): totals, the twin cores' shares,
+// zone totals and regional inequality. Pure arithmetic, so it is tested on its own.
+import Foundation
+import TwinCityModel
+
+/// The region in one year: totals, each city's shares, zone totals and inequality of GDP per
+/// capita across cities.
+///
+/// Units: population in 10^4 persons; GDP in 亿元 per year (`gdp` at constant 2020 prices,
+/// `gdpNominal` in current numeraire units); GDP per capita in yuan per person; shares and
+/// indices are dimensionless. Inequality is measured on constant-price GDP, so that a change
+/// in relative prices alone does not show as a change in inequality between years.
+public struct RegionSummary: Sendable, Equatable {
+    /// Resident population (urban + rural) of the region, 10^4 persons.
+    public var population: Double
+    /// Urban population of the region, 10^4 persons.
+    public var urbanPopulation: Double
+    /// GDP at constant 2020 prices, 亿元 per year.
+    public var gdp: Double
+    /// GDP at current prices (numeraire: agriculture), 亿元 per year.
+    public var gdpNominal: Double
+    /// Region GDP per resident at constant 2020 prices, yuan per person per year.
+    public var gdpPerCapita: Double
+    /// Each city's share of the region's constant-price GDP, in roster order.
+    public var gdpShares: [Double]
+    /// Each city's share of the region's resident population, in roster order.
+    public var populationShares: [Double]
+    /// Zones in order of first appearance in the roster.
+    public var zones: [String]
+    /// Constant-price GDP of each zone (same order as `zones`), 亿元 per year.
+    public var zoneGDP: [Double]
+    /// Resident population of each zone (same order as `zones`), 10^4 persons.
+    public var zonePopulation: [Double]
+    /// Population-weighted Theil T index of GDP per capita (0: equal GDP per capita).
+    public var theil: Double
+    /// Population-weighted coefficient of variation of GDP per capita.
+    public var coefficientOfVariation: Double
+
+    /// Summarises one year from per-city arrays in roster order.
+    ///
+    /// - Parameters:
+    ///   - gdp: Constant-price GDP of each city, 亿元 per year.
+    ///   - gdpNominal: Current-price GDP of each city, 亿元 per year.
+    ///   - population: Resident population of each city, 10^4 persons.
+    ///   - urbanPopulation: Urban population of each city, 10^4 persons.
+    ///   - zones: Economic zone of each city.
+    public init(gdp: [Double], gdpNominal: [Double], population: [Double], urbanPopulation: [Double], zones: [String]) {
+        precondition(gdpNominal.count == gdp.count && population.count == gdp.count
+                     && urbanPopulation.count == gdp.count && zones.count == gdp.count)
+        self.population = population.reduce(0, +)
+        self.urbanPopulation = urbanPopulation.reduce(0, +)
+        self.gdp = gdp.reduce(0, +)
+        self.gdpNominal = gdpNominal.reduce(0, +)
+        gdpPerCapita = Self.gdpPerCapita(gdp: self.gdp, population: self.population)
+        let totalGDP = self.gdp, totalPopulation = self.population
+        gdpShares = gdp.map { $0 / totalGDP }
+        populationShares = population.map { $0 / totalPopulation }
+        self.zones = Self.zoneOrder(zones)
+        zoneGDP = Self.zoneTotals(gdp, zones: zones, order: self.zones)
+        zonePopulation = Self.zoneTotals(population, zones: zones, order: self.zones)
+        theil = Self.theil(gdp: gdp, population: population)
+        coefficientOfVariation = Self.coefficientOfVariation(gdp: gdp, population: population)
+    }
+
+    /// Summarises a recorded tick, with each city's zone from `cities` (roster order).
+    public init(record: TickRecord, cities: [City]) {
+        self.init(
+            gdp: record.realGDP, gdpNominal: record.equilibrium.gdp, population: record.state.population,
+            urbanPopulation: record.state.urbanPopulation, zones: cities.map(\.zone))
+    }
+
+    // MARK: - Inequality
+
+    /// Population-weighted Theil T index of GDP per capita,
+    /// `T = Σ_i (Y_i/Y) ln((Y_i/Y) / (P_i/P))`: 0 when every city has the same GDP per
+    /// capita, larger the more output is concentrated in few residents. A city with no
+    /// output adds nothing (the limit of x ln x at 0).
+    /// Units of `gdp` and `population` cancel.
+    public static func theil(gdp: [Double], population: [Double]) -> Double {
+        let totalGDP = gdp.reduce(0, +), totalPopulation = population.reduce(0, +)
+        guard totalGDP > 0, totalPopulation > 0 else { return .nan }
+        var sum = 0.0
+        for (y, p) in zip(gdp, population) where y > 0 {
+            let s = y / totalGDP
+            sum += s * Foundation.log(s / (p / totalPopulation))
+        }
+        return sum
+    }
+
+    /// Population-weighted coefficient of variation of GDP per capita,
+    /// `sqrt(Σ_i p_i (y_i − ȳ)²) / ȳ` with `p_i = P_i/P`, `y_i = Y_i/P_i` and
+    /// `ȳ = Σ p_i y_i = Y/P`. Units cancel. Cities without population are left out.
+    public static func coefficientOfVariation(gdp: [Double], population: [Double]) -> Double {
+        let totalGDP = gdp.reduce(0, +), totalPopulation = population.reduce(0, +)
+        guard totalGDP > 0, totalPopulation > 0 else { return .nan }
+        let mean = totalGDP / totalPopulation
+        var variance = 0.0
+        for (y, p) in zip(gdp, population) where p > 0 {
+            let deviation = y / p - mean
+            variance += p / totalPopulation * deviation * deviation
+        }
+        return variance.squareRoot() / mean
+    }
+
+    // MARK: - Zones
+
+    /// The distinct zones in order of first appearance.
+    public static func zoneOrder(_ zones: [String]) -> [String] {
+        var seen = Set<String>()
+        return zones.filter { seen.insert($0).inserted }
+    }
+
+    /// Sum of `values` over the cities of each zone of `order`; `zones` gives each city's zone.
+    public static func zoneTotals(_ values: [Double], zones: [String], order: [String]) -> [Double] {
+        var totals = [String: Double]()
+        for (value, zone) in zip(values, zones) { totals[zone, default: 0] += value }
+        return order.map { totals[$0] ?? 0 }
+    }
+
+    // MARK: - Units and rates
+
+    /// GDP per resident in yuan per person per year from GDP in 亿元 (10^8 yuan) per year and
+    /// population in 10^4 persons: `gdp · 10^8 / (population · 10^4)`.
+    public static func gdpPerCapita(gdp: Double, population: Double) -> Double {
+        gdp * 1e8 / (population * 1e4)
+    }
+
+    /// Wage in yuan per urban worker per year from the model's wage in 亿元 per 10^4 workers
+    /// per year: `w · 10^8 / 10^4`.
+    public static func wagePerWorker(_ wage: Double) -> Double {
+        wage * 1e4
+    }
+
+    /// Compound growth rate per year between two positive values `years` apart:
+    /// `(to/from)^(1/years) − 1`.
+    public static func growthRate(from start: Double, to end: Double, years: Double) -> Double {
+        Foundation.pow(end / start, 1 / years) - 1
+    }
+}

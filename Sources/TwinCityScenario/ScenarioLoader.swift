@@ -1,0 +1,475 @@
+// Reads a scenario file (TOML, schema 1, format in docs/SCENARIOS.md), checks every key, and
+// turns a scenario into the setup a simulation starts from.
+import Foundation
+import TOMLKit
+import TwinCityModel
+
+/// Loads scenario files and prepares their simulations.
+public enum ScenarioLoader {
+    /// The version of the scenario format this loader reads (`schema = 1`).
+    public static let schemaVersion = 1
+
+    /// The default roster, looked for in the scenario's folder and each folder above it, then
+    /// in the current directory, when a region scenario names none.
+    public static let defaultRoster = "seeds/cities.csv"
+
+    /// Keys allowed at the top level of a scenario file.
+    static let topLevelKeys = ["schema", "name", "description", "kind", "roster", "time", "run", "model", "core_periphery"]
+    static let kinds = ["region", "core_periphery"]
+    static let timeKeys = ["start", "end", "dt"]
+    static let runKeys = ["seed", "replications"]
+    static let corePeripheryKeys = ["sigma", "mu", "trade_cost", "initial_share", "speed"]
+    /// Keys of `[model]` that are not numbers of the catalogue.
+    static let modelChoiceKeys = ["migration_rule", "decision_rule", "solver", "equilibrium_max_iterations", "sectors"]
+    /// Largest `equilibrium_max_iterations`, as `ModelParameters.set` accepts.
+    static let maxIterationLimit = 10_000_000
+
+    // MARK: - Loading
+
+    /// Loads and validates a scenario file.
+    ///
+    /// Every key is checked before anything is computed: unknown keys (with the nearest valid
+    /// one suggested), wrong types, values outside their range, NaN and infinities, and the
+    /// relations between values (end ≥ start, base mixes summing to 1). A file of another
+    /// schema version is refused without checking its keys against this version's.
+    ///
+    /// - Parameters:
+    ///   - path: The scenario file; errors name it as given.
+    ///   - seed: Replaces `[run].seed` when given (the command line's `--seed`).
+    /// - Throws: `InputError` for one problem, `InputErrors` for several (top to bottom), each
+    ///   with the file, line and column of the key where known, and the key path.
+    public static func load(path: String, seed: UInt64? = nil) throws -> Scenario {
+        let document = try read(path)
+        let root = document.root
+        var reader = TableReader(file: path, positions: document.positions)
+
+        readSchema(root["schema"], &reader)
+        // Another version's keys mean other things: checking them against this version would
+        // bury the one error that matters under many that do not.
+        if case .integer(let version)? = root["schema"], version != schemaVersion {
+            try InputErrors.throwIfAny(reader.errors)
+        }
+        reader.rejectUnknownKeys(root, at: [], allowed: topLevelKeys, context: "the scenario file")
+
+        let name: String?
+        if let node = root["name"] {
+            name = reader.string(node, at: ["name"], nonEmpty: true)
+        } else {
+            name = nil
+            reader.fail(["name"], "missing; every scenario needs a non-empty name, e.g. name = \"baseline\"")
+        }
+        let description = root["description"].flatMap { reader.string($0, at: ["description"]) } ?? ""
+        let kindName: String? = root["kind"].map { reader.choice($0, at: ["kind"], among: kinds) } ?? "region"
+        let time = readTime(root["time"], &reader)
+        let run = readRun(root["run"], &reader)
+
+        var kind: ScenarioKind?
+        var parameters = ModelParameters()
+        switch kindName {
+        case "region":
+            if root["core_periphery"] != nil {
+                reader.fail(["core_periphery"], "applies to kind = \"core_periphery\" only; this scenario is a region (the default kind)")
+            }
+            let roster = readRoster(root["roster"], scenarioPath: path, &reader)
+            parameters = readModel(root["model"], &reader)
+            kind = roster.map { .region(rosterPath: $0) }
+        case "core_periphery":
+            if root["roster"] != nil {
+                reader.fail(["roster"], "applies to kind = \"region\" only; a core_periphery scenario has two model cities, not a roster")
+            }
+            if root["model"] != nil {
+                reader.fail(["model"], "applies to kind = \"region\" only; a core_periphery scenario derives its model parameters from [core_periphery]")
+            }
+            if let settings = readCorePeriphery(root["core_periphery"], &reader), reader.errors.isEmpty {
+                do {
+                    parameters = try CorePeriphery.setup(settings).1
+                    kind = .corePeriphery(settings)
+                } catch let error as ParameterError {
+                    let key = error.parameter.split(separator: ".").map(String.init)
+                    reader.fail(key, error.message)
+                }
+            }
+        default:
+            // The kind is misspelt: still check what can be checked on its own.
+            if let node = root["model"] { _ = readModel(node, &reader) }
+            if let node = root["core_periphery"] { _ = readCorePeriphery(node, &reader) }
+        }
+
+        try InputErrors.throwIfAny(sortedByPosition(reader.errors))
+        guard let name, let kind, let start = time.start, let end = time.end, let dt = time.dt,
+              let fileSeed = run.seed, let replications = run.replications
+        else {
+            // Every nil above comes with a recorded error, so this is unreachable; refuse
+            // rather than run with a value the file did not give.
+            throw InputError(file: path, message: "the scenario could not be read")
+        }
+        let settings = SimulationSettings(startYear: start, endYear: end, dt: dt, seed: seed ?? UInt64(fileSeed))
+        return Scenario(
+            path: path, name: name, description: description, kind: kind, settings: settings,
+            parameters: parameters, replications: replications,
+            resolved: resolvedTree(
+                name: name, description: description, kind: kind, settings: settings,
+                parameters: parameters, replications: replications))
+    }
+
+    /// The parsed file; a missing file or a TOML syntax error is thrown with its position.
+    private static func read(_ path: String) throws -> TOMLDocument {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw InputError(file: path, message: "scenario file not found")
+        }
+        guard !isFolder.boolValue else {
+            throw InputError(file: path, message: "is a folder; expected a scenario file (.toml)")
+        }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw InputError(file: path, message: "cannot be read as UTF-8 text")
+        }
+        do {
+            return try TOMLDocument(text: text)
+        } catch let error as TOMLParseError {
+            throw InputError(
+                file: path, line: error.source.begin.line, column: error.source.begin.column,
+                message: "TOML syntax error: \(error.description)")
+        }
+    }
+
+    /// Orders errors top to bottom; errors about missing keys (no line) come first.
+    private static func sortedByPosition(_ errors: [InputError]) -> [InputError] {
+        errors.enumerated().sorted { a, b in
+            let pa = (a.element.line ?? 0, a.element.column ?? 0)
+            let pb = (b.element.line ?? 0, b.element.column ?? 0)
+            return pa != pb ? pa < pb : a.offset < b.offset
+        }.map(\.element)
+    }
+
+    // MARK: - Sections
+
+    private static func readSchema(_ node: TOMLNode?, _ reader: inout TableReader) {
+        guard let node else {
+            reader.fail(["schema"], "missing; a scenario file states its format version, schema = \(schemaVersion)")
+            return
+        }
+        guard case .integer(let version) = node else {
+            reader.fail(["schema"], "expected the whole number \(schemaVersion), found \(node.found)")
+            return
+        }
+        if version != schemaVersion {
+            reader.fail(["schema"], "unsupported schema version \(version); this version of twincity reads schema \(schemaVersion)")
+        }
+    }
+
+    /// `[time]`: start and end year and tick length; each `nil` when invalid.
+    private static func readTime(_ node: TOMLNode?, _ reader: inout TableReader) -> (start: Double?, end: Double?, dt: Double?) {
+        let defaults = SimulationSettings()
+        guard let node else { return (defaults.startYear, defaults.endYear, defaults.dt) }
+        guard let table = reader.table(node, at: ["time"]) else { return (nil, nil, nil) }
+        let path = ["time"]
+        reader.rejectUnknownKeys(table, at: path, allowed: timeKeys, context: "[time]")
+        let start = reader.number(in: table, "start", at: path, default: defaults.startYear, expected: "(year)")
+        var end = reader.number(in: table, "end", at: path, default: defaults.endYear, expected: "(year)")
+        let dt = reader.number(in: table, "dt", at: path, default: defaults.dt, expected: "> 0 (years)") { $0 > 0 }
+        if let start, let found = end, found < start {
+            let given = table["end"] == nil ? " (the default)" : ""
+            reader.fail(["time", "end"], "expected a year ≥ start (\(TOMLNode.format(start))), found \(TOMLNode.format(found))\(given)")
+            end = nil
+        }
+        return (start, end, dt)
+    }
+
+    /// `[run]`: seed and number of replications; each `nil` when invalid.
+    private static func readRun(_ node: TOMLNode?, _ reader: inout TableReader) -> (seed: Int?, replications: Int?) {
+        let defaultSeed = Int(SimulationSettings().seed)
+        guard let node else { return (defaultSeed, 1) }
+        guard let table = reader.table(node, at: ["run"]) else { return (nil, nil) }
+        let path = ["run"]
+        reader.rejectUnknownKeys(table, at: path, allowed: runKeys, context: "[run]")
+        let seed = reader.integer(in: table, "seed", at: path, default: defaultSeed, range: 0...Int.max)
+        let replications = reader.integer(in: table, "replications", at: path, default: 1, range: 1...Int.max)
+        return (seed, replications)
+    }
+
+    /// The roster's cities table as an absolute path, or `nil` (with an error) when it is not
+    /// there. A relative `roster` is taken from the scenario file's folder, so a scenario
+    /// works from any current directory.
+    private static func readRoster(_ node: TOMLNode?, scenarioPath: String, _ reader: inout TableReader) -> String? {
+        let folder = URL(fileURLWithPath: scenarioPath).absoluteURL.deletingLastPathComponent().standardizedFileURL
+        let files = FileManager.default
+        if let node {
+            guard let given = reader.string(node, at: ["roster"], nonEmpty: true) else { return nil }
+            let path = URL(fileURLWithPath: given, relativeTo: folder).standardizedFileURL.path
+            var isFolder: ObjCBool = false
+            guard files.fileExists(atPath: path, isDirectory: &isFolder) else {
+                reader.fail(["roster"], "roster file not found: \(path) (a relative path is taken from the scenario file's folder)")
+                return nil
+            }
+            guard !isFolder.boolValue else {
+                reader.fail(["roster"], "\(path) is a folder; expected the cities table, e.g. \(defaultRoster)")
+                return nil
+            }
+            return path
+        }
+        var candidateFolder: URL? = folder
+        while let current = candidateFolder {
+            let candidate = current.appendingPathComponent(defaultRoster).path
+            if files.fileExists(atPath: candidate) { return candidate }
+            let parent = current.deletingLastPathComponent().standardizedFileURL
+            candidateFolder = parent.path == current.path ? nil : parent
+        }
+        let inCurrent = URL(fileURLWithPath: defaultRoster).absoluteURL.standardizedFileURL.path
+        if files.fileExists(atPath: inCurrent) { return inCurrent }
+        reader.fail(["roster"], "missing, and no \(defaultRoster) in \(folder.path), any folder above it, or the current directory; set roster = \"path/to/cities.csv\"")
+        return nil
+    }
+
+    // MARK: - Model parameters
+
+    /// Every key `[model]` accepts, in catalogue order, then the choices and `sectors`.
+    static var modelKeys: [String] { ModelParameters.catalog.map(\.name) + modelChoiceKeys }
+
+    /// The default parameters with the `[model]` overrides applied; each bad value is
+    /// reported and left at its default.
+    private static func readModel(_ node: TOMLNode?, _ reader: inout TableReader) -> ModelParameters {
+        var parameters = ModelParameters()
+        let path = ["model"]
+        if let node, let table = reader.table(node, at: path) {
+            reader.rejectUnknownKeys(
+                table, at: path, allowed: modelKeys, context: "[model]",
+                hint: "the keys are listed in docs/SCENARIOS.md")
+            for key in reader.orderedKeys(table, at: path) {
+                guard let value = table[key] else { continue }
+                readModelValue(key, value, into: &parameters, &reader)
+            }
+        }
+        // Relations between values (mixes summing to 1, a_H + a_A < 1): the model states them.
+        do {
+            try parameters.validate()
+        } catch {
+            let at = relationPath(of: error.parameter, in: parameters, reader: reader)
+            reader.fail(at, error.message, key: "model." + error.parameter)
+        }
+        return parameters
+    }
+
+    private static func readModelValue(
+        _ key: String, _ value: TOMLNode, into parameters: inout ModelParameters, _ reader: inout TableReader
+    ) {
+        let path = ["model", key]
+        if let info = ModelParameters.info(named: key) {
+            guard let number = reader.number(
+                value, at: path, expected: "in \(info.rangeDescription) (\(info.unit))", admits: info.admits)
+            else { return }
+            apply(key, number, to: &parameters, at: path, &reader)
+            return
+        }
+        switch key {
+        case "migration_rule":
+            if let text = reader.choice(value, at: path, among: MigrationRule.allCases.map(\.rawValue)),
+               let rule = MigrationRule(rawValue: text) { parameters.migrationRule = rule }
+        case "decision_rule":
+            if let text = reader.choice(value, at: path, among: DecisionRuleKind.allCases.map(\.rawValue)),
+               let rule = DecisionRuleKind(rawValue: text) { parameters.decisionRule = rule }
+        case "solver":
+            if let text = reader.choice(value, at: path, among: EquilibriumSolverKind.allCases.map(\.rawValue)),
+               let solver = EquilibriumSolverKind(rawValue: text) { parameters.solver = solver }
+        case "equilibrium_max_iterations":
+            if let limit = reader.integer(value, at: path, in: 1...maxIterationLimit) {
+                apply(key, Double(limit), to: &parameters, at: path, &reader)
+            }
+        case "sectors":
+            readSectors(value, into: &parameters, &reader)
+        default:
+            break  // reported by rejectUnknownKeys
+        }
+    }
+
+    /// `[model.sectors.<id>]` tables: overrides of the default sectors' fields.
+    private static func readSectors(_ node: TOMLNode, into parameters: inout ModelParameters, _ reader: inout TableReader) {
+        let path = ["model", "sectors"]
+        guard let table = reader.table(node, at: path) else { return }
+        let ids = parameters.sectors.map(\.id)
+        let fields = ModelParameters.sectorFields
+        for id in reader.orderedKeys(table, at: path) {
+            guard ids.contains(id) else {
+                let suggestion = Spelling.suggestion(for: id, among: ids)
+                reader.fail(path + [id], "unknown sector" + (suggestion.isEmpty
+                    ? "; the sectors are " + TableReader.list(ids.map { "'\($0)'" }) : suggestion))
+                continue
+            }
+            guard let node = table[id], let sector = reader.table(node, at: path + [id]) else { continue }
+            reader.rejectUnknownKeys(sector, at: path + [id], allowed: fields.map(\.name), context: "[model.sectors.\(id)]")
+            for field in reader.orderedKeys(sector, at: path + [id]) {
+                guard let value = sector[field], let info = fields.first(where: { $0.name == field }) else { continue }
+                let name = "sectors.\(id).\(field)"
+                let probe = parameters
+                let (unit, range) = splitUnit(info.unit)
+                guard let number = reader.number(value, at: path + [id, field], expected: "in \(range) (\(unit))", admits: { x in
+                    var trial = probe
+                    return (try? trial.set(name, to: x)) != nil
+                }) else { continue }
+                apply(name, number, to: &parameters, at: path + [id, field], &reader)
+            }
+        }
+    }
+
+    /// Sets a parameter through the model, which has the last word on what it accepts.
+    private static func apply(
+        _ name: String, _ value: Double, to parameters: inout ModelParameters, at path: [String], _ reader: inout TableReader
+    ) {
+        do {
+            try parameters.set(name, to: value)
+        } catch {
+            reader.fail(path, error.message)
+        }
+    }
+
+    /// `("share of value added", "[0, 1)")` from a sector field's `"share of value added, [0, 1)"`.
+    static func splitUnit(_ text: String) -> (unit: String, range: String) {
+        guard let start = text.firstIndex(where: { $0 == "[" || $0 == "(" }) else { return (text, "its range") }
+        let unit = text[..<start].trimmingCharacters(in: CharacterSet(charactersIn: ", "))
+        return (unit, String(text[start...]))
+    }
+
+    /// Where to point an error about a relation between parameters: the first key of the
+    /// relation written in the file, else the table holding them, else `[model]`.
+    private static func relationPath(of parameter: String, in parameters: ModelParameters, reader: TableReader) -> [String] {
+        let keys: [[String]]
+        let table: [String]
+        if parameter == "sectors.*.base_mix" {
+            keys = parameters.sectors.map { ["model", "sectors", $0.id, "base_mix"] }
+            table = ["model", "sectors"]
+        } else if parameter == "housing_share" {
+            keys = [["model", "housing_share"], ["model", "agriculture_share"]]
+            table = ["model"]
+        } else {
+            keys = [["model"] + parameter.split(separator: ".").map(String.init)]
+            table = ["model"]
+        }
+        let written = keys.compactMap { key in reader.positions[key].map { (key, $0) } }
+        return written.min { ($0.1.line, $0.1.column) < ($1.1.line, $1.1.column) }?.0 ?? table
+    }
+
+    // MARK: - Core–periphery
+
+    /// `[core_periphery]`: the model's settings, defaults where keys are absent; `nil` when a
+    /// value is invalid.
+    private static func readCorePeriphery(_ node: TOMLNode?, _ reader: inout TableReader) -> CorePeripherySettings? {
+        var settings = CorePeripherySettings()
+        guard let node else { return settings }
+        let path = ["core_periphery"]
+        guard let table = reader.table(node, at: path) else { return nil }
+        reader.rejectUnknownKeys(table, at: path, allowed: corePeripheryKeys, context: "[core_periphery]")
+        let sigma = reader.number(
+            in: table, "sigma", at: path, default: settings.elasticity,
+            expected: "in (1, ∞) (elasticity of substitution σ)") { $0 > 1 }
+        let mu = reader.number(
+            in: table, "mu", at: path, default: settings.manufacturingShare,
+            expected: "in (0, 1) (expenditure share μ on manufactures)") { $0 > 0 && $0 < 1 }
+        let tradeCost = reader.number(
+            in: table, "trade_cost", at: path, default: settings.tradeCost,
+            expected: "in [1, ∞) (iceberg trade cost T)") { $0 >= 1 }
+        let share = reader.number(
+            in: table, "initial_share", at: path, default: settings.initialShare,
+            expected: "in (0, 1) (initial share λ of workers in city 1)") { $0 > 0 && $0 < 1 }
+        let speed = reader.number(
+            in: table, "speed", at: path, default: settings.speed,
+            expected: "in [0, ∞) (replicator speed γ, per year)") { $0 >= 0 }
+        guard let sigma, let mu, let tradeCost, let share, let speed else { return nil }
+        settings = CorePeripherySettings(
+            elasticity: sigma, manufacturingShare: mu, tradeCost: tradeCost, initialShare: share, speed: speed)
+        return settings
+    }
+
+    // MARK: - Resolved scenario
+
+    /// The scenario with every default filled in, as written to manifest.json.
+    private static func resolvedTree(
+        name: String, description: String, kind: ScenarioKind, settings: SimulationSettings,
+        parameters: ModelParameters, replications: Int
+    ) -> [String: ScenarioValue] {
+        // A seed above Int.max (possible from the command line) stays exact as text.
+        let seed = Int(exactly: settings.seed).map(ScenarioValue.integer) ?? .string(String(settings.seed))
+        var tree: [String: ScenarioValue] = [
+            "schema": .integer(schemaVersion),
+            "name": .string(name),
+            "description": .string(description),
+            "time": .table(["start": .number(settings.startYear), "end": .number(settings.endYear), "dt": .number(settings.dt)]),
+            "run": .table(["seed": seed, "replications": .integer(replications)]),
+            "model": modelTree(parameters),
+        ]
+        switch kind {
+        case .region(let rosterPath):
+            tree["kind"] = .string("region")
+            tree["roster"] = .string(rosterPath)
+        case .corePeriphery(let s):
+            tree["kind"] = .string("core_periphery")
+            tree["core_periphery"] = .table([
+                "sigma": .number(s.elasticity), "mu": .number(s.manufacturingShare),
+                "trade_cost": .number(s.tradeCost), "initial_share": .number(s.initialShare),
+                "speed": .number(s.speed),
+            ])
+        }
+        return tree
+    }
+
+    /// Every `[model]` key with its value, sectors included.
+    static func modelTree(_ parameters: ModelParameters) -> ScenarioValue {
+        var model: [String: ScenarioValue] = [:]
+        for info in ModelParameters.catalog { model[info.name] = .number(info.value(in: parameters)) }
+        model["migration_rule"] = .string(parameters.migrationRule.rawValue)
+        model["decision_rule"] = .string(parameters.decisionRule.rawValue)
+        model["solver"] = .string(parameters.solver.rawValue)
+        model["equilibrium_max_iterations"] = .integer(parameters.equilibriumMaxIterations)
+        var sectors: [String: ScenarioValue] = [:]
+        for sector in parameters.sectors {
+            var fields: [String: ScenarioValue] = [:]
+            for field in ModelParameters.sectorFields {
+                fields[field.name] = parameters.value(of: "sectors.\(sector.id).\(field.name)").map(ScenarioValue.number)
+            }
+            sectors[sector.id] = .table(fields)
+        }
+        model["sectors"] = .table(sectors)
+        return .table(model)
+    }
+
+    // MARK: - Preparing a run
+
+    /// The simulation setup of a scenario.
+    ///
+    /// For a region, loads the roster (`RosterLoader`, roles and links from beside the cities
+    /// table) and calibrates the base year (`Calibration.calibrate`); for a core–periphery
+    /// scenario, builds the two-city economy (`CorePeriphery.setup`).
+    ///
+    /// - Returns: the setup, the parameters to run it with, and the roster (`nil` for a
+    ///   core–periphery scenario).
+    /// - Throws: the roster files' `InputError`/`InputErrors` as they are, and a
+    ///   `ScenarioError` naming the scenario file (and the city or parameter) when the model
+    ///   refuses the roster, the parameters or the calibration.
+    public static func prepare(_ scenario: Scenario) throws -> (setup: SimulationSetup, parameters: ModelParameters, roster: Roster?) {
+        switch scenario.kind {
+        case .region(let rosterPath):
+            let roster: Roster
+            do {
+                roster = try RosterLoader.load(cities: rosterPath)
+            } catch let error as RosterError {
+                throw ScenarioError(file: scenario.path, message: "roster \(rosterPath): \(error)", underlying: error)
+            }
+            do {
+                try scenario.parameters.validate()
+                let calibrated = try Calibration.calibrate(roster: roster, parameters: scenario.parameters)
+                return (SimulationSetup(calibrated: calibrated, cities: roster.cities), scenario.parameters, roster)
+            } catch let error as ParameterError {
+                throw ScenarioError(file: scenario.path, message: "\(error)", underlying: error)
+            } catch let error as CalibrationError {
+                throw ScenarioError(
+                    file: scenario.path, message: "calibration to the roster \(rosterPath) failed: \(error)", underlying: error)
+            }
+        case .corePeriphery(let settings):
+            do {
+                let (setup, parameters) = try CorePeriphery.setup(settings)
+                return (setup, parameters, nil)
+            } catch {
+                throw ScenarioError(file: scenario.path, message: "\(error)", underlying: error)
+            }
+        }
+    }
+}

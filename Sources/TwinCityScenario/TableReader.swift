@@ -1,0 +1,175 @@
+// Typed reading of TOML values: each reader returns the value or records an error naming the
+// line, column and key path, so one pass over a file reports every bad value.
+import Foundation
+
+/// Reads values out of a parsed TOML document, collecting an `InputError` for each key that
+/// is unknown, of the wrong type or out of range.
+struct TableReader {
+    /// The file as the user gave it, for errors.
+    let file: String
+    /// Where each key path is written.
+    let positions: [[String]: SourcePosition]
+    /// Errors found so far.
+    private(set) var errors: [InputError] = []
+
+    init(file: String, positions: [[String]: SourcePosition]) {
+        self.file = file
+        self.positions = positions
+    }
+
+    // MARK: - Errors
+
+    /// Records an error about `path`, located at the key itself or, for a key that is not
+    /// written in the file (a missing one), at the nearest enclosing table that is.
+    mutating func fail(_ path: [String], _ message: String, key: String? = nil) {
+        let at = position(of: path)
+        errors.append(InputError(
+            file: file, line: at?.line, column: at?.column, key: key ?? Self.keyPath(path), message: message))
+    }
+
+    /// Position of `path` or of its nearest written ancestor.
+    func position(of path: [String]) -> SourcePosition? {
+        var path = path
+        while !path.isEmpty {
+            if let at = positions[path] { return at }
+            path.removeLast()
+        }
+        return nil
+    }
+
+    /// `model.sectors.services.base_mix`; a segment that is not a bare TOML key is quoted.
+    static func keyPath(_ path: [String]) -> String {
+        path.map { segment in
+            segment.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" }
+                && !segment.isEmpty ? segment : "\"\(segment)\""
+        }.joined(separator: ".")
+    }
+
+    /// The keys of `table` in the order they are written in the file, so errors come out top
+    /// to bottom (the parser keeps them sorted by name).
+    func orderedKeys(_ table: [String: TOMLNode], at path: [String]) -> [String] {
+        table.keys.sorted { a, b in
+            let pa = positions[path + [a]].map { ($0.line, $0.column) } ?? (Int.max, 0)
+            let pb = positions[path + [b]].map { ($0.line, $0.column) } ?? (Int.max, 0)
+            return pa != pb ? pa < pb : a < b
+        }
+    }
+
+    /// Records an error for every key of `table` not in `allowed`, suggesting the nearest
+    /// allowed key; `context` completes "unknown key in …" (e.g. `[time]`).
+    mutating func rejectUnknownKeys(
+        _ table: [String: TOMLNode], at path: [String], allowed: [String], context: String, hint: String? = nil
+    ) {
+        for key in orderedKeys(table, at: path) where !allowed.contains(key) {
+            var message = "unknown key in \(context)"
+            let suggestion = Spelling.suggestion(for: key, among: allowed)
+            if !suggestion.isEmpty {
+                message += suggestion
+            } else if let hint {
+                message += "; \(hint)"
+            } else {
+                message += "; expected " + Self.list(allowed.map { "'\($0)'" })
+            }
+            fail(path + [key], message)
+        }
+    }
+
+    /// `a`, `a or b`, `a, b or c`.
+    static func list(_ items: [String]) -> String {
+        items.count <= 1 ? items.joined() : items.dropLast().joined(separator: ", ") + " or " + items.last!
+    }
+
+    // MARK: - Typed values
+
+    /// A table, or `nil` with an error for another type.
+    mutating func table(_ node: TOMLNode, at path: [String]) -> [String: TOMLNode]? {
+        guard case .table(let table) = node else {
+            fail(path, "expected a table, found \(node.found)")
+            return nil
+        }
+        return table
+    }
+
+    /// A number (TOML integer or float) for which `admits` holds; `expected` completes
+    /// "expected a number …" (e.g. `in [0, 1] (per year)`).
+    mutating func number(_ node: TOMLNode, at path: [String], expected: String, admits: (Double) -> Bool) -> Double? {
+        let value: Double
+        switch node {
+        case .integer(let n): value = Double(n)
+        case .float(let x): value = x
+        default:
+            fail(path, "expected a number \(expected), found \(node.found)")
+            return nil
+        }
+        guard value.isFinite else {
+            fail(path, "expected a finite number \(expected), found \(node.found)")
+            return nil
+        }
+        guard admits(value) else {
+            fail(path, "expected a number \(expected), found \(node.found)")
+            return nil
+        }
+        return value
+    }
+
+    /// A TOML integer in `range`.
+    mutating func integer(_ node: TOMLNode, at path: [String], in range: ClosedRange<Int>) -> Int? {
+        let expected = range.upperBound == Int.max
+            ? "a whole number ≥ \(range.lowerBound)"
+            : "a whole number in [\(range.lowerBound), \(range.upperBound)]"
+        guard case .integer(let value) = node else {
+            fail(path, "expected \(expected), found \(node.found)")
+            return nil
+        }
+        guard range.contains(value) else {
+            fail(path, "expected \(expected), found \(value)")
+            return nil
+        }
+        return value
+    }
+
+    /// A string; with `nonEmpty`, an empty one is an error too.
+    mutating func string(_ node: TOMLNode, at path: [String], nonEmpty: Bool = false) -> String? {
+        let expected = nonEmpty ? "a non-empty string" : "a string"
+        guard case .string(let text) = node, !(nonEmpty && text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty) else {
+            fail(path, "expected \(expected), found \(node.found)")
+            return nil
+        }
+        return text
+    }
+
+    /// One of `choices`, suggesting the nearest for a misspelling.
+    mutating func choice(_ node: TOMLNode, at path: [String], among choices: [String]) -> String? {
+        let expected = "expected " + Self.list(choices.map { "\"\($0)\"" })
+        guard case .string(let text) = node else {
+            fail(path, "\(expected), found \(node.found)")
+            return nil
+        }
+        guard choices.contains(text) else {
+            fail(path, "\(expected), found \(node.found)" + Spelling.suggestion(for: text, among: choices))
+            return nil
+        }
+        return text
+    }
+
+    // MARK: - Keys of a table
+
+    /// The number under `key`: `fallback` when the key is absent, `nil` (with an error) when
+    /// it is present but not an admissible number.
+    mutating func number(
+        in table: [String: TOMLNode], _ key: String, at path: [String], default fallback: Double,
+        expected: String, admits: (Double) -> Bool = { _ in true }
+    ) -> Double? {
+        guard let node = table[key] else { return fallback }
+        return number(node, at: path + [key], expected: expected, admits: admits)
+    }
+
+    /// The integer under `key`: `fallback` when the key is absent, `nil` (with an error) when
+    /// it is present but not a whole number in `range`.
+    mutating func integer(
+        in table: [String: TOMLNode], _ key: String, at path: [String], default fallback: Int, range: ClosedRange<Int>
+    ) -> Int? {
+        guard let node = table[key] else { return fallback }
+        return integer(node, at: path + [key], in: range)
+    }
+}

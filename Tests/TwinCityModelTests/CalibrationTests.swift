@@ -1,0 +1,129 @@
+// Calibration to 2020 (MODEL.md §5): GDP, migration, urban shares, capital, normalisation.
+import XCTest
+import TwinCityModel
+
+final class CalibrationTests: XCTestCase {
+    func testBaseYearGDPEqualsDataFromAColdStart() throws {
+        let roster = try realRoster()
+        let calibrated = try Calibration.calibrate(roster: roster, parameters: ModelParameters())
+        // A forward solve with no warm start must land on the observed GDP of every city.
+        for solver in [EquilibriumSolverKind.powell, .fixedPoint] {
+            var p = ModelParameters()
+            p.solver = solver
+            let eq = try TradeEquilibrium(structure: calibrated.structure).solve(calibrated.state, parameters: p)
+            let data = roster.cities.map(\.gdp2020)
+            XCTAssertLessThan(maxRelativeError(eq.gdp, data), 1e-8, "\(solver): model GDP vs 2020 data, 1e-8 relative")
+            // Walras' law: agriculture clears without being an equation.
+            XCTAssertLessThan(abs(eq.agricultureExcess), 1e-10)
+        }
+    }
+
+    func testProductivityNormalisedToFirstCityAndIdentifiedUpToThatFactor() throws {
+        let roster = try realRoster()
+        let calibrated = try Calibration.calibrate(roster: roster, parameters: ModelParameters())
+        let sCount = calibrated.structure.sectorCount
+        for s in 0..<sCount { XCTAssertEqual(calibrated.state.productivity[s], 1, accuracy: 1e-12) }
+        XCTAssertEqual(roster.cities[0].id, "chengdu")
+    }
+
+    func testUrbanSharesMeetProvinceCensusTargets() throws {
+        let roster = try realRoster()
+        let p = ModelParameters()
+        let calibrated = try Calibration.calibrate(roster: roster, parameters: p)
+        for (province, target) in p.urbanShareTargets {
+            let members = roster.cities.indices.filter { roster.cities[$0].province == province }
+            let pop = members.reduce(0.0) { $0 + roster.cities[$1].population2020 }
+            let urban = members.reduce(0.0) { $0 + roster.cities[$1].population2020 * calibrated.urbanShares[$1] }
+            XCTAssertEqual(urban / pop, target, accuracy: 1e-12, province)
+        }
+        XCTAssertTrue(calibrated.urbanShareEstimated.allSatisfy { $0 })
+        // Richer cities are more urban: Chengdu above Ganzi.
+        let chengdu = roster.index(of: "chengdu")!, ganzi = roster.index(of: "ganzi")!
+        XCTAssertGreaterThan(calibrated.urbanShares[chengdu], calibrated.urbanShares[ganzi])
+    }
+
+    func testAmenitiesReproduceCensusMigrationNetOfNaturalGrowth() throws {
+        let roster = try realRoster()
+        let p = ModelParameters()
+        let calibrated = try Calibration.calibrate(roster: roster, parameters: p)
+        let utility = Utility.realUtility(state: calibrated.state, equilibrium: calibrated.equilibrium, structure: calibrated.structure, parameters: p)
+        let migration = Migration(structure: calibrated.structure, cities: roster.cities, parameters: p)
+        let inflows = migration.inflows(delta: utility.map { p.migrationElasticity * log($0) }, urbanPopulation: calibrated.state.urbanPopulation)
+        for i in roster.cities.indices {
+            let net = inflows[i] - p.migrationRate * calibrated.state.urbanPopulation[i]
+            XCTAssertEqual(net, calibrated.migrationTargets[i], accuracy: 1e-9 * max(1, abs(net)), roster.cities[i].id)
+        }
+        // Targets from the census: (pop2020 − pop2010 − natural growth)/10, less the
+        // region's external balance in proportion to urban population.
+        let chengdu = roster.cities[0]
+        let natural = chengdu.population2010 / 1e4 * (pow(1 + p.naturalGrowth, 10) - 1)
+        let raw = (chengdu.population2020 - chengdu.population2010) / 1e4 - natural
+        let share = calibrated.state.urbanPopulation[0] / calibrated.state.urbanPopulation.reduce(0, +)
+        XCTAssertEqual(calibrated.migrationTargets[0], raw / 10 - calibrated.externalMigration * share, accuracy: 1e-9)
+        XCTAssertEqual(calibrated.migrationTargets.reduce(0, +), 0, accuracy: 1e-9)
+    }
+
+    func testCapitalFollowsCapitalOutputRatioAndReturnsAreEqualAcrossCities() throws {
+        let roster = try realRoster()
+        let p = ModelParameters()
+        let calibrated = try Calibration.calibrate(roster: roster, parameters: p)
+        let eq = calibrated.equilibrium
+        for (v, k) in calibrated.state.capital.enumerated() {
+            XCTAssertEqual(k, p.capitalOutputRatio * eq.revenue[v], accuracy: 1e-9 * k)
+            let beta = p.sectors[v % p.sectors.count].capitalShare
+            XCTAssertEqual(eq.returns[v], beta / p.capitalOutputRatio, accuracy: 1e-10)
+        }
+    }
+
+    func testSectorMixFollowsRoleTags() throws {
+        let roster = try realRoster()
+        let calibrated = try Calibration.calibrate(roster: roster, parameters: ModelParameters())
+        let deyang = roster.index(of: "deyang")!, neijiang = roster.index(of: "neijiang")!
+        // Deyang (世界級重大裝備制造基地) carries a manufacturing tag; Neijiang a services one.
+        XCTAssertGreaterThan(calibrated.sectorMix[deyang * 3 + 0], calibrated.sectorMix[neijiang * 3 + 0])
+        XCTAssertGreaterThan(calibrated.sectorMix[neijiang * 3 + 2], calibrated.sectorMix[deyang * 3 + 2])
+        for i in roster.cities.indices {
+            XCTAssertEqual(calibrated.sectorMix[(i * 3)..<(i * 3 + 3)].reduce(0, +), 1, accuracy: 1e-14)
+        }
+    }
+
+    func testCityWhoseGDPIsBelowRuralOutputIsReported() throws {
+        let roster = try realRoster()
+        var cities = roster.cities
+        let aba = roster.index(of: "aba")!
+        cities[aba].gdp2020 = 5  // far below what its farmers produce
+        XCTAssertThrowsError(try Calibration.calibrate(roster: Roster(cities: cities, links: roster.links), parameters: ModelParameters())) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.hasPrefix("city 'aba': 2020 GDP 5.00 亿元 is not above"), text)
+        }
+    }
+
+    func testBadDataAndParametersAreRejectedBeforeTheRun() throws {
+        let roster = try realRoster()
+        func message(_ body: () throws -> Void) -> String {
+            do { try body(); return "no error" } catch { return "\(error)" }
+        }
+        var cities = roster.cities
+        cities[3].population2020 = -1
+        XCTAssertEqual(message { _ = try Calibration.calibrate(roster: Roster(cities: cities), parameters: ModelParameters()) },
+                       "city 'luzhou': pop_2020 must be a positive number, found -1.0")
+        cities = roster.cities
+        cities[5].gdp2020 = .nan
+        XCTAssertEqual(message { _ = try Calibration.calibrate(roster: Roster(cities: cities), parameters: ModelParameters()) },
+                       "city 'mianyang': gdp_2020 must be a positive number, found nan")
+        var p = ModelParameters()
+        p.sectors[0].elasticity = 1
+        XCTAssertEqual(message { _ = try Calibration.calibrate(roster: roster, parameters: p) },
+                       "parameter 'sectors.manufacturing.elasticity': σ must be above 1, found 1.0")
+        p = ModelParameters()
+        p.sectors[1].baseMix = 0.3
+        XCTAssertEqual(message { try p.validate() },
+                       "parameter 'sectors.*.base_mix': the sectors' base mixes must sum to 1, they sum to 1.2")
+        p = ModelParameters()
+        p.migrationRate = .infinity
+        XCTAssertEqual(message { try p.validate() }, "parameter 'migration_rate': inf is outside [0, 1] (per year)")
+        p = ModelParameters()
+        XCTAssertEqual(message { try p.set("saving_rate", to: -0.1) }, "parameter 'saving_rate': -0.1 is outside [0, 1) (share of income)")
+        XCTAssertEqual(message { try p.set("migraton_rate", to: 0.1) }, "parameter 'migraton_rate': unknown parameter")
+    }
+}

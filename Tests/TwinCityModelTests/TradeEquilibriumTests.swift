@@ -1,0 +1,117 @@
+// The short-run equilibrium (MODEL.md §3.1): the two solvers agree, and failure is reported.
+import XCTest
+import TwinCityModel
+import TwinCityGSL
+
+final class TradeEquilibriumTests: XCTestCase {
+    /// Perturbs a calibrated state so the solvers meet an equilibrium they were not built from.
+    func perturbed(_ state: EconomyState, seed: UInt64) -> EconomyState {
+        let rng = RandomGenerator(seed: seed)
+        var s = state
+        for v in s.productivity.indices { s.productivity[v] *= exp(0.3 * rng.gaussian()) }
+        for v in s.capital.indices { s.capital[v] *= exp(0.3 * rng.gaussian()) }
+        for i in s.urbanPopulation.indices { s.urbanPopulation[i] *= exp(0.2 * rng.gaussian()) }
+        return s
+    }
+
+    func assertSolversAgree(_ structure: EconomyStructure, _ state: EconomyState, _ label: String) throws {
+        var powell = ModelParameters(); powell.solver = .powell
+        var fixed = ModelParameters(); fixed.solver = .fixedPoint
+        let a = try TradeEquilibrium(structure: structure).solve(state, parameters: powell)
+        let b = try TradeEquilibrium(structure: structure).solve(state, parameters: fixed)
+        XCTAssertEqual(a.solver, .powell)
+        XCTAssertEqual(b.solver, .fixedPoint)
+        // Agreement to 1e-9 relative in every price, wage and GDP.
+        XCTAssertLessThan(maxRelativeError(a.prices, b.prices), 1e-9, "\(label) prices")
+        XCTAssertLessThan(maxRelativeError(a.wages, b.wages), 1e-9, "\(label) wages")
+        XCTAssertLessThan(maxRelativeError(a.gdp, b.gdp), 1e-9, "\(label) gdp")
+        XCTAssertLessThan(a.residual, 1e-11, label)
+        XCTAssertLessThan(b.residual, 1e-11, label)
+    }
+
+    func testSolversAgreeOnThe22CityBase() throws {
+        let roster = try realRoster()
+        let c = try Calibration.calibrate(roster: roster, parameters: ModelParameters())
+        try assertSolversAgree(c.structure, c.state, "22-city base")
+        try assertSolversAgree(c.structure, perturbed(c.state, seed: 3), "22-city perturbed")
+    }
+
+    func testSolversAgreeOnRandom50CityProblems() throws {
+        for seed in UInt64(1)...4 {
+            let roster = try syntheticRoster(cities: 50, seed: seed)
+            let c = try Calibration.calibrate(roster: roster, parameters: ModelParameters())
+            try assertSolversAgree(c.structure, perturbed(c.state, seed: seed + 100), "50 cities, seed \(seed)")
+        }
+    }
+
+    func testMarketClearingIdentitiesHoldAtTheSolution() throws {
+        let roster = try syntheticRoster(cities: 30, seed: 11)
+        let c = try Calibration.calibrate(roster: roster, parameters: ModelParameters())
+        let state = perturbed(c.state, seed: 12)
+        let eq = try TradeEquilibrium(structure: c.structure).solve(state, parameters: ModelParameters())
+        let sCount = c.structure.sectorCount
+        // Sector sales add up to the sector's share of total expenditure.
+        let totalE = eq.expenditure.reduce(0, +)
+        for s in 0..<sCount {
+            let sales = (0..<30).reduce(0.0) { $0 + eq.revenue[$1 * sCount + s] }
+            XCTAssertEqual(sales, c.structure.expenditureShares[s] * totalE, accuracy: 1e-10 * sales)
+        }
+        // Labour markets clear, and GDP = E without transfers.
+        for i in 0..<30 {
+            let employed = (0..<sCount).reduce(0.0) { $0 + eq.sectorLabour[i * sCount + $1] }
+            XCTAssertEqual(employed, state.urbanPopulation[i], accuracy: 1e-10 * employed)
+            XCTAssertEqual(eq.gdp[i], eq.expenditure[i], accuracy: 1e-10 * eq.gdp[i])
+        }
+        // Total GDP is pinned by rural output: Σ q R / a_A.
+        let rural = zip(state.ruralProductivity, state.ruralPopulation).reduce(0.0) { $0 + $1.0 * $1.1 }
+        XCTAssertEqual(eq.gdp.reduce(0, +), rural / c.structure.agricultureShare, accuracy: 1e-10 * totalE)
+    }
+
+    func testAnEmptyVarietyIsDroppedNotFedToLog() throws {
+        let roster = try syntheticRoster(cities: 6, seed: 5)
+        let c = try Calibration.calibrate(roster: roster, parameters: ModelParameters())
+        var state = c.state
+        state.capital[2 * 3 + 1] = 0  // city 2 loses its consumer-goods industry entirely
+        for solver in [EquilibriumSolverKind.powell, .fixedPoint] {
+            var p = ModelParameters(); p.solver = solver
+            let eq = try TradeEquilibrium(structure: c.structure).solve(state, parameters: p)
+            XCTAssertEqual(eq.revenue[2 * 3 + 1], 0)
+            XCTAssertTrue(eq.gdp.allSatisfy { $0.isFinite && $0 > 0 })
+            XCTAssertLessThan(eq.residual, 1e-11)
+        }
+    }
+
+    func testFailureNamesSolverResidualAndCity() throws {
+        let roster = try realRoster()
+        let c = try Calibration.calibrate(roster: roster, parameters: ModelParameters())
+        var p = ModelParameters()
+        p.solver = .fixedPoint
+        p.equilibriumMaxIterations = 3
+        XCTAssertThrowsError(try TradeEquilibrium(structure: c.structure).solve(perturbed(c.state, seed: 9), parameters: p)) { error in
+            guard let failure = error as? EquilibriumFailure else { return XCTFail("\(error)") }
+            XCTAssertEqual(failure.iterations, 3)
+            XCTAssertTrue(roster.cities.map(\.id).contains(failure.worstCity))
+            XCTAssertTrue(failure.description.hasPrefix("fixed_point solver did not converge after 3 iterations: residual "), failure.description)
+        }
+        // Inside a run, the failure stops it and names the tick, year and city.
+        let sim = try Simulation(setup: SimulationSetup(calibrated: c, cities: roster.cities), parameters: p, settings: SimulationSettings(startYear: 2020, endYear: 2022))
+        var ticks = 0
+        XCTAssertThrowsError(try sim.run { _ in ticks += 1 }) { error in
+            guard let e = error as? SimulationError else { return XCTFail("\(error)") }
+            XCTAssertEqual(e.tick, 0)
+            XCTAssertTrue(e.description.hasPrefix("tick 0 (year 2020), city '"), e.description)
+        }
+        XCTAssertEqual(ticks, 0, "no tick is recorded from an unconverged state")
+    }
+
+    func testFixedPointRefusesSectorsWithoutCapital() throws {
+        var s = CorePeripherySettings()
+        s.tradeCost = 1.5
+        let (setup, parameters) = try CorePeriphery.setup(s)
+        var p = parameters
+        p.solver = .fixedPoint
+        XCTAssertThrowsError(try TradeEquilibrium(structure: setup.structure).solve(setup.state, parameters: p)) { error in
+            XCTAssertTrue("\(error)".contains("sector 'manufacturing' has 0; use solver = \"powell\""), "\(error)")
+        }
+    }
+}
