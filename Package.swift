@@ -23,7 +23,7 @@ let package = Package(
         .executableTarget(
             name: "TwinCityCLI",
             dependencies: [
-                "TwinCityModel", "TwinCityScenario", "TwinCityExport",
+                "TwinCityModel", "TwinCityScenario", "TwinCityExport", "TwinCityGSL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

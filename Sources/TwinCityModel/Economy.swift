@@ -98,11 +98,13 @@ public struct EconomyState: Sendable, Equatable {
     public var transfers: [Double]
     /// Amenity B_i of living in the city (calibrated, §5), utility multiplier.
     public var amenity: [Double]
+    /// Spending from outside the region on each variety, 亿元 per year (opening policy).
+    public var exports: [Double]
 
     public init(
         urbanPopulation: [Double], ruralPopulation: [Double], capital: [Double],
         productivity: [Double], ruralProductivity: [Double], housing: [Double],
-        publicServices: [Double], transfers: [Double], amenity: [Double]
+        publicServices: [Double], transfers: [Double], amenity: [Double], exports: [Double]? = nil
     ) {
         self.urbanPopulation = urbanPopulation
         self.ruralPopulation = ruralPopulation
@@ -113,6 +115,7 @@ public struct EconomyState: Sendable, Equatable {
         self.publicServices = publicServices
         self.transfers = transfers
         self.amenity = amenity
+        self.exports = exports ?? Array(repeating: 0, count: capital.count)
     }
 
     /// Resident population L_i + R_i, 10^4 persons.

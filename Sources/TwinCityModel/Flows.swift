@@ -21,8 +21,12 @@ public struct TickFlows: Sendable {
     public var naturalGrowth: [Double]
     /// Rural residents who became urban, 10^4 persons.
     public var urbanisation: [Double]
-    /// Gross investment installed, by variety, 亿元.
+    /// Gross investment installed (savings and fund injections), by variety, 亿元.
     public var investment: [Double]
+    /// Capital injected by an investment fund, by variety, 亿元 (part of `investment`).
+    public var fundInvestment: [Double]
+    /// Every relocation of the tick by origin, destination and sector.
+    public var relocations: [Relocation]
     /// Depreciation, by variety, 亿元.
     public var depreciation: [Double]
 
@@ -52,7 +56,7 @@ final class FlowSystem {
     let n: Int
     let sCount: Int
     let parameters: ModelParameters
-    let migration: Migration
+    var migration: Migration
     // Frozen coefficients of the tick.
     var attraction: [Double] = []
     var denominators: [Double] = []
@@ -62,6 +66,7 @@ final class FlowSystem {
     var relocation: [[Double]] = []
     var relocationOut: [Double] = []
     var spending: [Double] = []
+    var housingGrowth: [Double] = []
     // Scratch.
     var ratio: [Double]
     var through: [Double]
@@ -125,7 +130,7 @@ final class FlowSystem {
         for i in 0..<n {
             dydt[o.r + i] = (natural - urbanise) * y[o.r + i]
             dydt[o.g + i] = spending[i] - p.publicServiceDepreciation * y[o.g + i]
-            dydt[o.h + i] = p.housingGrowth * y[o.h + i]
+            dydt[o.h + i] = housingGrowth[i] * y[o.h + i]
             dydt[o.cumL + i] = y[o.l + i]
         }
         for s in 0..<sCount {
@@ -169,6 +174,9 @@ public final class FlowIntegrator {
         integrator.maximumSteps = 1_000_000
     }
 
+    /// Replaces the migration costs (after a change of the network or of registration barriers).
+    public func setMigration(_ migration: Migration) { system.migration = migration }
+
     /// Sets the frozen coefficients from the tick's equilibrium and the agents' instruments,
     /// integrates over `dt` years, updates `state` in place and returns what moved.
     ///
@@ -177,14 +185,19 @@ public final class FlowIntegrator {
     ///   ∝ K_j^s (r_j^s/(1−sub_j))^θ_K.
     /// - Relocation: `ρ_ij^s = ρ0 · K_j^s/ΣK^s · max(0, ln(r_j^s/(1−sub_j)) − ln r_i^s − c_K t_ij − e_i)`.
     /// - External industry: `x · ΣK^s` a year, spread like pooled investment and multiplied
-    ///   by each city's designation weight.
+    ///   by each city's designation weight, plus the policies' extra inflow.
+    /// - Policies (`effects`): blocked varieties take no investment, relocation or inflow;
+    ///   fund injections add to investment; relocation bonuses add to the return gap; extra
+    ///   housing growth adds to g_H.
     public func integrate(
         state: inout EconomyState, equilibrium eq: Equilibrium, utility: [Double], agents: [CityAgent],
         income: [Double], publicSpending: [Double], travelTimes: [Double],
-        externalDesignation: [Double]? = nil, dt: Double
+        effects: PolicyEffects, year: Double, dt: Double
     ) throws -> TickFlows {
         let p = parameters
         let sys = system
+        let blocked = effects.investmentBlocked
+        let externalDesignation = effects.externalDesignation
         let o = sys.offsets
         let vCount = n * sCount
         // Migration weights.
@@ -199,7 +212,7 @@ public final class FlowIntegrator {
         var poolTotal = 0.0
         for i in 0..<n { for s in 0..<sCount {
             let v = i * sCount + s
-            guard state.capital[v] > 0, eq.returns[v] > 0 else { continue }
+            guard state.capital[v] > 0, eq.returns[v] > 0, !blocked[v] else { continue }
             let lnr = Foundation.log(eq.returns[v])
             homeWeight[v] = state.capital[v] * Foundation.exp(p.returnElasticity * lnr)
             attractiveness[v] = state.capital[v] * Foundation.exp(p.returnElasticity * (lnr - Foundation.log(1 - agents[i].subsidy)))
@@ -216,7 +229,7 @@ public final class FlowIntegrator {
                 if poolTotal > 0 { investment[v] += pooled * attractiveness[v] / poolTotal }
             }
         }
-        sys.investment = investment
+        for v in 0..<vCount { investment[v] += effects.fundInvestment[v] }
         // External industry.
         var external = [Double](repeating: 0, count: vCount)
         for s in 0..<sCount {
@@ -224,15 +237,18 @@ public final class FlowIntegrator {
             var weightTotal = 0.0
             for i in 0..<n {
                 regionCapital += state.capital[i * sCount + s]
-                weightTotal += attractiveness[i * sCount + s] * (externalDesignation?[i] ?? 1)
+                weightTotal += attractiveness[i * sCount + s] * externalDesignation[i]
             }
             guard weightTotal > 0 else { continue }
             let amount = p.externalInflowRate * regionCapital
             for i in 0..<n {
                 let v = i * sCount + s
-                external[v] = amount * attractiveness[v] * (externalDesignation?[i] ?? 1) / weightTotal
+                external[v] = amount * attractiveness[v] * externalDesignation[i] / weightTotal
             }
         }
+        for v in 0..<vCount where !blocked[v] { external[v] += effects.externalInflow[v] }
+        Self.applyCaps(effects.capitalCap, capital: state.capital, investment: &investment, external: &external, depreciation: p.depreciation, dt: dt)
+        sys.investment = investment
         sys.external = external
         // Relocation.
         var relocation = [[Double]](repeating: [Double](repeating: 0, count: n * n), count: sCount)
@@ -249,9 +265,10 @@ public final class FlowIntegrator {
                     var out = 0.0
                     for j in 0..<n where j != i {
                         let vj = j * sCount + s
-                        guard state.capital[vj] > 0, eq.returns[vj] > 0 else { continue }
+                        guard state.capital[vj] > 0, eq.returns[vj] > 0, !blocked[vj], effects.capitalCap[vj] == .infinity else { continue }
                         let gap = Foundation.log(eq.returns[vj]) - Foundation.log(1 - agents[j].subsidy)
                             - origin - p.relocationCostPerHour * travelTimes[i * n + j]
+                            + effects.relocationBonus[i * n + j]
                         guard gap > 0 else { continue }
                         let rate = p.relocationRate * state.capital[vj] / sectorCapital * gap
                         rho[i * n + j] = rate
@@ -264,6 +281,7 @@ public final class FlowIntegrator {
         sys.relocation = relocation
         sys.relocationOut = relocationOut
         sys.spending = publicSpending
+        sys.housingGrowth = effects.housingGrowth.map { $0 + p.housingGrowth }
 
         // Integrate.
         var y = [Double](repeating: 0, count: o.end)
@@ -285,6 +303,7 @@ public final class FlowIntegrator {
             industryInBySector: Array(repeating: 0, count: vCount),
             externalIndustry: external.map { $0 * dt }, naturalGrowth: Array(repeating: 0, count: n),
             urbanisation: Array(repeating: 0, count: n), investment: investment.map { $0 * dt },
+            fundInvestment: effects.fundInvestment.map { $0 * dt }, relocations: [],
             depreciation: (0..<vCount).map { p.depreciation * y[o.cumK + $0] })
         switch p.migrationRule {
         case .logit:
@@ -316,6 +335,8 @@ public final class FlowIntegrator {
                 let moved = y[o.cumK + i * sCount + s]
                 for j in 0..<n where j != i {
                     let amount = relocation[s][i * n + j] * moved
+                    guard amount > 0 else { continue }
+                    flows.relocations.append(Relocation(year: year, origin: i, destination: j, sector: s, amount: amount))
                     flows.industry[i * n + j] += amount
                     flows.industryOutBySector[i * sCount + s] += amount
                     flows.industryInBySector[j * sCount + s] += amount
@@ -334,6 +355,35 @@ public final class FlowIntegrator {
             flows.naturalGrowth[i] = p.naturalGrowth * (y[o.cumL + i] + ruralIntegral(startR[i], dt: dt))
         }
         return flows
+    }
+
+    /// Cuts the investment and inflow of capped varieties to the rate I that keeps them at or
+    /// below their cap over the tick, `K e^{−δ dt} + I (1 − e^{−δ dt})/δ ≤ cap` (outflows only
+    /// lower K), and hands what was cut to the uncapped varieties in proportion to what they
+    /// receive, so totals are unchanged.
+    static func applyCaps(_ caps: [Double], capital: [Double], investment: inout [Double], external: inout [Double], depreciation: Double, dt: Double) {
+        guard caps.contains(where: { $0 < .infinity }) else { return }
+        let decay = Foundation.exp(-depreciation * dt)
+        var cutInvestment = 0.0, cutExternal = 0.0
+        for v in caps.indices where caps[v] < .infinity {
+            let room = caps[v] - capital[v] * decay
+            let allowed = max(0, depreciation > 0 ? room * depreciation / (1 - decay) : room / dt)
+            let inflow = investment[v] + external[v]
+            guard inflow > allowed else { continue }
+            let keep = allowed / inflow
+            cutInvestment += investment[v] * (1 - keep)
+            cutExternal += external[v] * (1 - keep)
+            investment[v] *= keep
+            external[v] *= keep
+        }
+        for (cut, amounts) in [(cutInvestment, 0), (cutExternal, 1)] where cut > 0 {
+            let receivers = caps.indices.filter { caps[$0] == .infinity }
+            let base = receivers.reduce(0.0) { $0 + (amounts == 0 ? investment[$1] : external[$1]) }
+            guard base > 0 else { continue }
+            for v in receivers {
+                if amounts == 0 { investment[v] += cut * investment[v] / base } else { external[v] += cut * external[v] / base }
+            }
+        }
     }
 
     /// ∫_0^dt R_0 e^{(n−u)t} dt.

@@ -35,22 +35,25 @@ public struct SimulationSetup: Sendable {
     public var basePrices: [Double]
     /// Base-year rent per dwelling h_i(base), 亿元 per 10^4 dwellings per year.
     public var baseRent: [Double]
+    /// The roster's fast links, from which transport policies rebuild the network.
+    public var links: [TransportLink]
 
-    public init(structure: EconomyStructure, state: EconomyState, cities: [City], basePrices: [Double], baseRent: [Double]) {
+    public init(structure: EconomyStructure, state: EconomyState, cities: [City], basePrices: [Double], baseRent: [Double], links: [TransportLink] = []) {
         self.structure = structure
         self.state = state
         self.cities = cities
         self.basePrices = basePrices
         self.baseRent = baseRent
+        self.links = links
     }
 
     /// The setup of a calibrated roster.
-    public init(calibrated: CalibratedEconomy, cities: [City]) {
+    public init(calibrated: CalibratedEconomy, cities: [City], links: [TransportLink] = []) {
         let eq = calibrated.equilibrium
         self.init(
             structure: calibrated.structure, state: calibrated.state, cities: cities,
             basePrices: eq.prices,
-            baseRent: zip(eq.rent, calibrated.state.housing).map { $0 / $1 })
+            baseRent: zip(eq.rent, calibrated.state.housing).map { $0 / $1 }, links: links)
     }
 }
 
@@ -102,7 +105,8 @@ public struct ConservationReport: Sendable, Equatable {
     public var capital: Double
     /// |Σ relocated out − Σ relocated in| / Σ relocated (zero when nothing moved).
     public var industry: Double
-    /// |Σ installed investment − Σ savings| / Σ savings, with |ΣT| and |ΣE − ΣGDP| relative to ΣGDP.
+    /// |Σ installed investment − Σ savings − Σ fund| / Σ savings, with |ΣT + Σ fund| and
+    /// |ΣE − ΣGDP − ΣT| relative to ΣGDP.
     public var money: Double
 
     public var worst: Double { [population, migration, capital, industry, money].max()! }
@@ -119,13 +123,17 @@ public final class Simulation {
     public let settings: SimulationSettings
     public private(set) var setup: SimulationSetup
     public private(set) var agents: [CityAgent]
+    /// Policies of the scenario; eco protection acts first, so that other policies see its caps.
+    public let policies: [any Policy]
     let rule: any DecisionRule
-    let equilibriumSolver: TradeEquilibrium
+    var equilibriumSolver: TradeEquilibrium
     let flows: FlowIntegrator
     let productivity: ProductivityProcess
 
-    public init(setup: SimulationSetup, parameters: ModelParameters, settings: SimulationSettings) throws {
+    public init(setup: SimulationSetup, parameters: ModelParameters, settings: SimulationSettings, policies: [any Policy] = []) throws {
         try parameters.validate()
+        try validatePolicies(policies, cities: setup.cities, sectors: setup.structure.sectors)
+        self.policies = policies.filter { $0 is EcoProtectionPolicy } + policies.filter { !($0 is EcoProtectionPolicy) }
         guard settings.dt > 0, settings.dt.isFinite else {
             throw ParameterError(parameter: "time.dt", message: "the tick must be a positive number of years, found \(settings.dt)")
         }
@@ -153,6 +161,7 @@ public final class Simulation {
     /// continues from an unconverged or non-finite state.
     public func run(observer: (TickRecord) throws -> Void) throws {
         let n = setup.structure.cityCount
+        let sCount = setup.structure.sectorCount
         let dt = settings.dt
         var state = setup.state
         var previous: Equilibrium?
@@ -162,8 +171,28 @@ public final class Simulation {
         var lastArrivals = [Double](repeating: 0, count: n)
         var lastLossShare = [Double](repeating: 0, count: n)
         var subsidiesPaid = [Double](repeating: 0, count: n)
+        var relocations: [Relocation] = []
+        let keepsRelocations = policies.contains { $0 is TaxSharingPolicy }
+        let neutral = PolicyEffects(cities: n, sectors: sCount, maxSubsidy: parameters.maxSubsidy)
+        var network = neutral.networkSignature
+        // Revenue and GDP "of the previous tick" for policies acting at the first tick.
+        let base = try equilibriumSolver.solve(state, parameters: parameters)
+        var lastGDP = base.gdp
+        var lastRevenuePerCapital = Self.revenuePerCapital(base, state)
         for tick in 0...settings.tickCount {
             let year = settings.startYear + Double(tick) * dt
+            var effects = neutral
+            let context = PolicyContext(
+                year: year, dt: dt, cities: setup.cities, sectors: setup.structure.sectors, parameters: parameters,
+                state: state, baseCapital: setup.state.capital, lastGDP: lastGDP,
+                lastRevenuePerCapital: lastRevenuePerCapital, relocations: relocations)
+            for policy in policies where policy.window.contains(year) { policy.apply(to: &effects, context: context) }
+            if effects.networkSignature != network {
+                rebuildNetwork(effects)
+                network = effects.networkSignature
+            }
+            state.transfers = effects.transfers
+            state.exports = effects.exports
             let eq: Equilibrium
             do {
                 eq = try equilibriumSolver.solve(state, parameters: parameters, start: previous)
@@ -176,11 +205,13 @@ public final class Simulation {
             if let before = previousRealGDP {
                 let growth = (0..<n).map { (realGDP[$0] / before[$0] - 1) / dt }
                 let revenue = eq.gdp.map { parameters.taxRate * $0 }
+                let loss = (0..<n).map { lastLossShare[$0] * effects.retainedLossShare[$0] }
                 rule.decide(
                     &agents,
-                    observation: AgentObservation(growth: growth, revenue: revenue, arrivals: lastArrivals, relocationLossShare: lastLossShare),
+                    observation: AgentObservation(growth: growth, revenue: revenue, arrivals: lastArrivals, relocationLossShare: loss),
                     dt: dt, parameters: parameters)
             }
+            for i in 0..<n { agents[i].subsidy = min(agents[i].subsidy, effects.subsidyCap[i]) }
             let fiscal = FiscalAccounts(gdp: eq.gdp, transfers: state.transfers, agents: agents, lastArrivals: lastArrivals, taxRate: parameters.taxRate)
             try observer(TickRecord(
                 tick: tick, year: year, state: state, equilibrium: eq, realGDP: realGDP, utility: utility,
@@ -193,7 +224,8 @@ public final class Simulation {
             do {
                 moved = try flows.integrate(
                     state: &state, equilibrium: eq, utility: utility, agents: agents, income: income,
-                    publicSpending: fiscal.publicSpending, travelTimes: setup.structure.travelTimes, dt: dt)
+                    publicSpending: fiscal.publicSpending, travelTimes: setup.structure.travelTimes,
+                    effects: effects, year: year, dt: dt)
             } catch {
                 throw SimulationError(tick: tick, year: year, city: nil, message: "flow integration failed: \(error)")
             }
@@ -202,9 +234,7 @@ public final class Simulation {
             // Arrivals from elsewhere: pooled investment from other cities, relocation in,
             // industry from outside the region.
             let capitalIn = TickFlows.margins(moved.capital, cities: n).in
-            let industryIn = TickFlows.margins(moved.industry, cities: n).in
-            let industryOut = TickFlows.margins(moved.industry, cities: n).out
-            let sCount = setup.structure.sectorCount
+            let (industryOut, industryIn) = TickFlows.margins(moved.industry, cities: n)
             for i in 0..<n {
                 let external = (0..<sCount).reduce(0.0) { $0 + moved.externalIndustry[i * sCount + $1] }
                 lastArrivals[i] = (capitalIn[i] + industryIn[i] + external) / dt
@@ -212,14 +242,36 @@ public final class Simulation {
                 lastLossShare[i] = capital > 0 ? industryOut[i] / capital / dt : 0
                 subsidiesPaid[i] = agents[i].subsidy * lastArrivals[i] * dt
             }
-            productivity.advance(&state.productivity, dt: dt)
+            if keepsRelocations { relocations.append(contentsOf: moved.relocations) }
+            productivity.advance(&state.productivity, dt: dt, boost: effects.productivityBoost)
             let ruralGrowth = Foundation.exp(parameters.agriculturalProductivityGrowth * dt)
             for i in 0..<n { state.ruralProductivity[i] *= ruralGrowth }
             previous = eq
             previousRealGDP = realGDP
+            lastGDP = eq.gdp
+            lastRevenuePerCapital = Self.revenuePerCapital(eq, before)
             lastFlows = moved
             lastReport = report
         }
+    }
+
+    /// Rebuilds travel times, trade weights, migration costs and spillover weights from the
+    /// roster's links, the policies' links, time factors and registration barriers.
+    func rebuildNetwork(_ effects: PolicyEffects) {
+        let n = setup.structure.cityCount
+        var times = TravelTimes.matrix(cities: setup.cities, links: setup.links + effects.links, parameters: parameters)
+        for i in 0..<n { for j in 0..<n where j != i { times[i * n + j] *= effects.travelTimeFactor[i * n + j] } }
+        setup.structure.setTravelTimes(times)
+        equilibriumSolver = TradeEquilibrium(structure: setup.structure)
+        flows.setMigration(Migration(
+            travelTimes: times, provinces: setup.cities.map(\.province), parameters: parameters,
+            barrierScale: effects.barrierScale))
+        productivity.setTravelTimes(times)
+    }
+
+    /// Sales per unit of capital p·Q/K by variety (zero where there is no capital), per year.
+    static func revenuePerCapital(_ eq: Equilibrium, _ state: EconomyState) -> [Double] {
+        zip(eq.revenue, state.capital).map { $1 > 0 ? $0 / $1 : 0 }
     }
 
     /// GDP at base-year prices: `Σ_s p_i^s(base) Q_i^s + q_i R_i + h_i(base) H_i`.
@@ -268,11 +320,13 @@ public final class Simulation {
             : k0 + (investment + external) * dt
         let capital = ConservationReport.relative(after.capital.reduce(0, +), expected)
         let industry = ConservationReport.relative(flows.industryOutBySector.reduce(0, +), flows.industryInBySector.reduce(0, +))
+        let fund = flows.fundInvestment.reduce(0, +) / dt
         let savings = p.savingRate * income.reduce(0, +)
         let totalGDP = eq.gdp.reduce(0, +)
-        var money = ConservationReport.relative(investment, savings)
-        money = max(money, abs(before.transfers.reduce(0, +)) / totalGDP)
-        money = max(money, ConservationReport.relative(eq.expenditure.reduce(0, +), totalGDP))
+        let transfers = before.transfers.reduce(0, +)
+        var money = ConservationReport.relative(investment, savings + fund)
+        money = max(money, abs(transfers + fund) / totalGDP)
+        money = max(money, ConservationReport.relative(eq.expenditure.reduce(0, +), totalGDP + transfers))
         return ConservationReport(population: population, migration: migration, capital: capital, industry: industry, money: money)
     }
 }

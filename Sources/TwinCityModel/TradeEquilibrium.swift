@@ -30,7 +30,8 @@ public struct Equilibrium: Sendable, Equatable {
     public var iterations: Int
     /// Largest absolute residual (log excess demand or log labour excess) at the solution.
     public var residual: Double
-    /// Relative excess demand for agriculture, (a_A ΣE − Σ q R)/Σ q R: zero by Walras' law.
+    /// Relative excess demand for agriculture, (a_A ΣE − Σ q R − Σ exports − Σ T)/Σ q R:
+    /// zero by Walras' law (see `modernIncomeTarget`).
     public var agricultureExcess: Double
     /// The solver that produced it.
     public var solver: EquilibriumSolverKind
@@ -84,6 +85,7 @@ public final class TradeEquilibrium {
     var labour: [Double] = []
     var ruralIncome: [Double] = []
     var transfers: [Double] = []
+    var exports: [Double] = []
 
     // Workspace, reused across evaluations.
     var lnLsec: [Double]
@@ -176,6 +178,7 @@ public final class TradeEquilibrium {
         labour = state.urbanPopulation
         ruralIncome = zip(state.ruralProductivity, state.ruralPopulation).map { $0 * $1 }
         transfers = state.transfers
+        exports = state.exports
         for i in 0..<n {
             let lnL = Foundation.log(state.urbanPopulation[i])
             for s in 0..<sCount {
@@ -191,9 +194,8 @@ public final class TradeEquilibrium {
     func initialGuess() -> ([Double], [Double]) {
         // Wages at the level where urban income alone is the modern expenditure, and prices at
         // unit cost: a start from which a few fixed-point steps reach the basin of Powell.
-        let totalRural = ruralIncome.reduce(0, +)
         let totalL = labour.reduce(0, +)
-        let modern = totalRural * (1 - structure.housingShare) / structure.agricultureShare - totalRural
+        let modern = modernIncomeTarget()
         let w0 = Foundation.log(max(modern, 1e-300) / totalL)
         let lnw = [Double](repeating: w0, count: n)
         var lnp = [Double](repeating: 0, count: n * sCount)
@@ -248,7 +250,10 @@ public final class TradeEquilibrium {
                     }
                 }
             }
-            for i in 0..<n { demand[i * sCount + s] = x[i] * z[i] }
+            for i in 0..<n {
+                let v = i * sCount + s
+                demand[v] = x[i] * z[i] + (active[v] ? exports[v] : 0)
+            }
         }
     }
 
@@ -358,10 +363,7 @@ public final class TradeEquilibrium {
     /// `c = (Σ qR·(1−a_H)/a_A − Σ qR − Σ T) / Σ_i (w_i L_i + Σ_s β_s p Q)`.
     /// Cost per iteration: 2·S matrix–vector products (BLAS), O(N²·S); no O(N³) step.
     func fixedPoint(lnp: inout [Double], lnw: inout [Double], tolerance: Double, maxIterations: Int) throws -> Int {
-        let totalRural = ruralIncome.reduce(0, +)
-        let totalTransfers = transfers.reduce(0, +)
-        let modernIncome = totalRural * (1 - structure.housingShare) / structure.agricultureShare
-            - totalRural - totalTransfers
+        let modernIncome = modernIncomeTarget()
         var iteration = 0
         var last = Double.infinity
         var worst = 0
@@ -402,6 +404,17 @@ public final class TradeEquilibrium {
         // Undo the last price step, which was taken after the residual was measured.
         solveWages(lnp: lnp, lnw: &lnw)
         return iteration
+    }
+
+    /// Modern income Σ_i (w_i L_i + Σ_s β_s p Q) at which agriculture clears:
+    /// `a_A ΣE = Σ qR + Σ exports + Σ T` with `ΣE (1 − a_H) = modern + Σ qR + Σ T`.
+    /// Imports of agriculture pay for exports; Σ T is minus what governments pay into an
+    /// investment fund, which buys capital at the numeraire price outside local spending.
+    func modernIncomeTarget() -> Double {
+        let totalRural = ruralIncome.reduce(0, +)
+        let totalTransfers = transfers.reduce(0, +)
+        return (totalRural + exports.reduce(0, +) + totalTransfers) * (1 - structure.housingShare) / structure.agricultureShare
+            - totalRural - totalTransfers
     }
 
     /// Sets ln w_i so that Σ_s L_i^s(p, w) = L_i (labour demand is decreasing and log-convex
@@ -471,12 +484,27 @@ public final class TradeEquilibrium {
             gdp[i] = valueAdded + rent[i]
         }
         let totalRural = ruralIncome.reduce(0, +)
-        let agriculture = structure.agricultureShare * expenditure.reduce(0, +)
+        let agriculture = structure.agricultureShare * expenditure.reduce(0, +) - exports.reduce(0, +) - transfers.reduce(0, +)
         let residual = f.reduce(0) { max($0, abs($1)) }
         return Equilibrium(
             prices: prices, wages: wages, sectorLabour: sectorLabour, output: output,
             revenue: revenue, priceIndex: priceIndex, expenditure: expenditure, rent: rent,
             returns: returns, gdp: gdp, iterations: iterations, residual: residual,
             agricultureExcess: (agriculture - totalRural) / totalRural, solver: solver)
+    }
+}
+
+extension Equilibrium {
+    /// Value of sector s's goods shipped from city i to city j, 亿元 per year:
+    /// `X_ij^s = (p_i^s)^(1−σ_s) T_ij^s a_s E_j / Φ_j^s`, with Φ = P^(1−σ).
+    public func trade(from i: Int, to j: Int, sector s: Int, structure: EconomyStructure) -> Double {
+        let sCount = structure.sectorCount
+        let n = structure.cityCount
+        let v = i * sCount + s
+        guard prices[v] > 0 else { return 0 }
+        let sigma = structure.sectors[s].elasticity
+        let phi = Foundation.pow(priceIndex[j * sCount + s], 1 - sigma)
+        return Foundation.pow(prices[v], 1 - sigma) * structure.tradeWeights[s][i * n + j]
+            * structure.expenditureShares[s] * expenditure[j] / phi
     }
 }

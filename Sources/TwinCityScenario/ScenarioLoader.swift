@@ -456,7 +456,7 @@ public enum ScenarioLoader {
             do {
                 try scenario.parameters.validate()
                 let calibrated = try Calibration.calibrate(roster: roster, parameters: scenario.parameters)
-                return (SimulationSetup(calibrated: calibrated, cities: roster.cities), scenario.parameters, roster)
+                return (SimulationSetup(calibrated: calibrated, cities: roster.cities, links: roster.links), scenario.parameters, roster)
             } catch let error as ParameterError {
                 throw ScenarioError(file: scenario.path, message: "\(error)", underlying: error)
             } catch let error as CalibrationError {

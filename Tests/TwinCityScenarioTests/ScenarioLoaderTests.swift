@@ -95,7 +95,7 @@ final class ScenarioLoaderTests: XCTestCase {
         XCTAssertEqual(settings.elasticity, 5)
         XCTAssertEqual(settings.manufacturingShare, 0.4)
         XCTAssertEqual(settings.initialShare, 0.501)
-        XCTAssertEqual(settings.speed, 2)
+        XCTAssertEqual(settings.speed, 10)
         // φ = T^(1−σ) = 0.2 by the choice of T, and φ_B = 1/7 in closed form for σ = 5, μ = 0.4.
         assertClose(settings.freeness, 0.2)
         assertClose(settings.breakPoint, 1.0 / 7)
