@@ -23,7 +23,7 @@ let package = Package(
         .executableTarget(
             name: "TwinCityCLI",
             dependencies: [
-                "TwinCityModel", "TwinCityScenario", "TwinCityExport", "TwinCityGSL",
+                "TwinCityModel", "TwinCityScenario", "TwinCityExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -2,7 +2,6 @@
 import ArgumentParser
 import Foundation
 import TwinCityExport
-import TwinCityGSL
 import TwinCityModel
 import TwinCityScenario
 
@@ -63,7 +62,7 @@ struct RunCommand: ParsableCommand {
             writer = try RunDirectoryWriter(
                 path: directory, cities: setup.cities, sectors: parameters.sectors.map(\.id),
                 manifest: RunManifest(
-                    twinCityVersion: twinCityVersion, gslVersion: GSL.version,
+                    twinCityVersion: twinCityVersion, gslVersion: Numerics.gslVersion,
                     scenario: scenario.resolved, settings: settings),
                 overwrite: force)
         } catch RunDirectoryError.exists(let path) {
