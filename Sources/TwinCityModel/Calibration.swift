@@ -137,14 +137,14 @@ public enum Calibration {
             housing: pop, publicServices: publicServices,
             transfers: Array(repeating: 0, count: n), amenity: Array(repeating: 1, count: n))
 
-        var solverParameters = parameters
-        solverParameters.solver = .powell
+        // The calibrated prices and wages are the equilibrium: one solve from them confirms it
+        // and fills in every derived quantity (with the solver `auto` picks for this size).
         let start = Equilibrium(
             prices: prices, wages: wages, sectorLabour: [], output: [], revenue: [], priceIndex: [],
             expenditure: [], rent: [], returns: [], gdp: [], iterations: 0, residual: 0,
             agricultureExcess: 0, solver: .powell)
         let equilibriumSolver = TradeEquilibrium(structure: structure)
-        let equilibrium = try equilibriumSolver.solve(state, parameters: solverParameters, start: start)
+        let equilibrium = try equilibriumSolver.solve(state, parameters: parameters, start: start)
 
         // 5. Amenities.
         let years = 10.0

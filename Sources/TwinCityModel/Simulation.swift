@@ -175,10 +175,19 @@ public final class Simulation {
         let keepsRelocations = policies.contains { $0 is TaxSharingPolicy }
         let neutral = PolicyEffects(cities: n, sectors: sCount, maxSubsidy: parameters.maxSubsidy)
         var network = neutral.networkSignature
-        // Revenue and GDP "of the previous tick" for policies acting at the first tick.
-        let base = try equilibriumSolver.solve(state, parameters: parameters)
-        var lastGDP = base.gdp
-        var lastRevenuePerCapital = Self.revenuePerCapital(base, state)
+        // Revenue and GDP "of the previous tick" for policies acting at the first tick: the
+        // equilibrium of the starting state without any policy.
+        var lastGDP: [Double] = []
+        var lastRevenuePerCapital: [Double] = []
+        if !policies.isEmpty {
+            do {
+                let base = try equilibriumSolver.solve(state, parameters: parameters)
+                lastGDP = base.gdp
+                lastRevenuePerCapital = Self.revenuePerCapital(base, state)
+            } catch let failure as EquilibriumFailure {
+                throw SimulationError(tick: 0, year: settings.startYear, city: failure.worstCity, message: failure.description)
+            }
+        }
         for tick in 0...settings.tickCount {
             let year = settings.startYear + Double(tick) * dt
             var effects = neutral

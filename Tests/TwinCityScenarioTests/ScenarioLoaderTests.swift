@@ -103,7 +103,7 @@ final class ScenarioLoaderTests: XCTestCase {
         XCTAssertEqual(scenario.settings, SimulationSettings(startYear: 0, endYear: 60, dt: 0.1, seed: 1))
         XCTAssertEqual(scenario.settings.tickCount, 600)
         XCTAssertEqual(scenario.parameters.migrationRule, .replicator)
-        XCTAssertEqual(scenario.parameters.replicatorSpeed, 2)
+        XCTAssertEqual(scenario.parameters.replicatorSpeed, 10)
         XCTAssertEqual(resolved(scenario.resolved, "kind"), .string("core_periphery"))
         XCTAssertEqual(resolved(scenario.resolved, "core_periphery", "sigma"), .number(5))
         XCTAssertNil(resolved(scenario.resolved, "roster"))
@@ -381,9 +381,50 @@ final class ScenarioLoaderTests: XCTestCase {
             }
         }
         let others = ["migration_rule", "decision_rule", "solver", "equilibrium_max_iterations",
-                      "schema", "name", "description", "kind", "roster", "start", "end", "dt", "seed", "replications",
-                      "sigma", "mu", "trade_cost", "initial_share", "speed"]
+                      "schema", "name", "description", "kind", "roster", "extends", "policy", "start", "end", "dt",
+                      "seed", "replications", "sigma", "mu", "trade_cost", "initial_share", "speed", "clause"]
+            + PolicyCatalog.linkKeys
         for key in others { XCTAssertNotNil(row(key), "no row for '\(key)'") }
+    }
+
+    /// docs/SCENARIOS.md has a section `#### `kind`` for every policy kind, and in it a row
+    /// for each of the kind's keys with the catalogue's unit, default and range.
+    func testScenarioDocumentationListsEveryPolicyKindAndKey() throws {
+        let text = try String(contentsOfFile: shipped("docs/SCENARIOS.md"), encoding: .utf8)
+        for kind in PolicyCatalog.kinds {
+            let heading = "#### `\(kind.name)`\n"
+            guard let start = text.range(of: heading) else {
+                XCTFail("docs/SCENARIOS.md has no section '#### `\(kind.name)`'")
+                continue
+            }
+            let rest = text[start.upperBound...]
+            let section = rest[..<(rest.range(of: "\n#")?.lowerBound ?? rest.endIndex)]
+            let rows = section.split(separator: "\n").filter { $0.hasPrefix("| `") }
+            XCTAssertEqual(rows.count, kind.keys.count + (kind.name == "transport" ? PolicyCatalog.linkKeys.count : 0),
+                           "rows of \(kind.name): one per key (and per link key)")
+            for key in kind.keys {
+                guard let line = rows.first(where: { $0.hasPrefix("| `\(key.name)` |") }) else {
+                    XCTFail("no row for \(kind.name).\(key.name)")
+                    continue
+                }
+                XCTAssertTrue(line.contains("| \(key.unit) |"), "unit of \(kind.name).\(key.name) differs: \(line)")
+                XCTAssertTrue(line.contains("| \(key.range) |"), "range of \(kind.name).\(key.name) differs: \(line)")
+                XCTAssertTrue(line.contains("| \(Self.documented(key.defaultValue)) |"),
+                              "default of \(kind.name).\(key.name) differs from \(Self.documented(key.defaultValue)): \(line)")
+            }
+        }
+    }
+
+    /// A default as the documentation writes it: `0.4`, `[]`, `["chengdu", "chongqing"]`, or
+    /// `required`.
+    private static func documented(_ value: ScenarioValue?) -> String {
+        switch value {
+        case nil: return "required"
+        case .number(let x)?: return x == x.rounded() ? String(Int(x)) : String(x)
+        case .string(let text)?: return "\"\(text)\""
+        case .array(let items)?: return "[" + items.map { documented($0) }.joined(separator: ", ") + "]"
+        default: return "\(value!)"
+        }
     }
 
     /// Every TOML example of docs/SCENARIOS.md loads: the complete one with its roster path
@@ -399,6 +440,7 @@ final class ScenarioLoaderTests: XCTestCase {
         for (n, block) in blocks.enumerated() {
             let toml = block.contains("schema = ")
                 ? block.replacingOccurrences(of: #"roster = "../seeds/cities.csv""#, with: roster)
+                    .replacingOccurrences(of: #"extends = "../baseline.toml""#, with: "extends = \"\(shipped("scenarios/baseline.toml"))\"")
                 : "schema = 1\nname = \"example\"\n\(roster)\n" + block
             let path = folder.appendingPathComponent("example-\(n).toml").path
             try toml.write(toFile: path, atomically: true, encoding: .utf8)
