@@ -1,4 +1,4 @@
-/// 戶籍便捷遷徙、居住證互通互認 (decision 三(十四)): registration barriers on moves into the
+/// 戶籍便捷遷徙、居住証互通互認 (decision 三(十五)): registration barriers on moves into the
 /// listed cities (all when empty) are multiplied by `barrierFactor`.
 public struct HukouReformPolicy: Policy {
     public static let kind = "hukou_reform"

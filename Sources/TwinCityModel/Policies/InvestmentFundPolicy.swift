@@ -1,4 +1,4 @@
-/// 成渝協同發展投資基金 (decision 四(十六)): the contributing governments put `amount` 亿元
+/// 成渝協同發展投資基金 (decision 四(十七)): the contributing governments put `amount` 亿元
 /// a year, in proportion to their revenue, into capital of the listed cities and sectors,
 /// allocated in proportion to capital installed there.
 ///

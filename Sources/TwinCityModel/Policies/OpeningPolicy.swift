@@ -1,4 +1,4 @@
-/// 對外開放 (decision 三(十五): 中歐班列, international rail and ports): buyers outside the
+/// 提升對外開放水平 (decision 三(十四): 中歐班列, international rail and ports): buyers outside the
 /// region spend `exports` 亿元 a year on each listed city's variety of each listed sector.
 /// The region pays for them with agriculture bought outside, so the agriculture market clears
 /// with those imports (`a_A ΣE = Σ q R + Σ exports`).

@@ -1,4 +1,4 @@
-/// 基本公共服務按常住人口 (decision 三(十四)): each government pays `poolShare` of its tax
+/// 基本公共服務與常住人口挂鉤 (decision 三(十三)): each government pays `poolShare` of its tax
 /// revenue into a pool shared out by resident population, so public money follows residents.
 ///
 /// Hook: `transfers[i] += poolShare · (Σ_k τ GDP_k) · P_i / Σ_k P_k − poolShare · τ GDP_i`

@@ -1,4 +1,4 @@
-/// 經濟區和行政區適度分離 (decision 四(十六)): within the listed zones, attraction subsidies
+/// 經濟區和行政區適度分離 (decision 三(十三)): within the listed zones, attraction subsidies
 /// are capped at `maxSubsidy`, so governments of one zone stop bidding against each other.
 public struct SubsidyCoordinationPolicy: Policy {
     public static let kind = "subsidy_coordination"

@@ -1,6 +1,6 @@
 import Foundation
 
-/// 稅收分成 / 稅收增量跨地區分享 (decision 四(十六)): when capacity relocates from an origin to
+/// 稅收分成 / 稅收增量跨地區分享 (decision 三(十), 三(十三)): when capacity relocates from an origin to
 /// a destination, the origin keeps `share` of the tax on its value added for `years` years.
 ///
 /// Hooks: transfers from destination d to origin o, per year,
