@@ -3,7 +3,9 @@
 /// payers compensate the protected cities with `compensation` 亿元 a year, paid in proportion
 /// to their GDP and received in equal parts.
 public struct EcoProtectionPolicy: Policy {
+    /// Name of this policy kind in scenario files.
     public static let kind = "eco_protection"
+    /// Years in force.
     public var window: PolicyWindow
     /// Protected cities.
     public var cities: [String]

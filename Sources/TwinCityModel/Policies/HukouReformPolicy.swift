@@ -1,7 +1,9 @@
 /// 戶籍便捷遷徙、居住証互通互認 (decision 三(十五)): registration barriers on moves into the
 /// listed cities (all when empty) are multiplied by `barrierFactor`.
 public struct HukouReformPolicy: Policy {
+    /// Name of this policy kind in scenario files.
     public static let kind = "hukou_reform"
+    /// Years in force.
     public var window: PolicyWindow
     /// Destination cities whose barriers fall (empty: all).
     public var cities: [String]

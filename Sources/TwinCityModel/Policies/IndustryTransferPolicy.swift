@@ -6,7 +6,9 @@
 /// += inflow spread over designated cities and the chosen sectors in proportion to their
 /// capital; `relocationBonus[o→d] += relocationBonus` for o in `from`, d designated.
 public struct IndustryTransferPolicy: Policy {
+    /// Name of this policy kind in scenario files.
     public static let kind = "industry_transfer"
+    /// Years in force.
     public var window: PolicyWindow
     /// Designated receiving cities.
     public var cities: [String]

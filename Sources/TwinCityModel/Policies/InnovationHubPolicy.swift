@@ -1,7 +1,9 @@
 /// 成渝綿創新金三角 / 科學城 (decision 二(五), 三(十一)): productivity in the hubs grows
 /// faster by `boost` a year; spillovers carry part of it to well-connected cities.
 public struct InnovationHubPolicy: Policy {
+    /// Name of this policy kind in scenario files.
     public static let kind = "innovation_hub"
+    /// Years in force.
     public var window: PolicyWindow
     public var cities: [String]
     /// Sectors boosted (empty: all).

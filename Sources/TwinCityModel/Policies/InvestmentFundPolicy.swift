@@ -5,7 +5,9 @@
 /// Hooks: `transfers[c] −= contribution_c` (money leaves local spending) and
 /// `fundInvestment[v] += amount · K_v / ΣK`, so Σ transfers = −Σ injections.
 public struct InvestmentFundPolicy: Policy {
+    /// Name of this policy kind in scenario files.
     public static let kind = "investment_fund"
+    /// Years in force.
     public var window: PolicyWindow
     /// Yearly injection, 亿元 (≥ 0).
     public var amount: Double

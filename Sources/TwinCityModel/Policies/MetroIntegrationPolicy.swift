@@ -1,7 +1,9 @@
 /// 同城化 (decision 二(五): 成德眉資同城化): within the set, travel times shrink by
 /// `timeFactor` (so do trade and moving costs) and registration barriers by `barrierFactor`.
 public struct MetroIntegrationPolicy: Policy {
+    /// Name of this policy kind in scenario files.
     public static let kind = "metro_integration"
+    /// Years in force.
     public var window: PolicyWindow
     /// The integrated cities (at least two).
     public var cities: [String]

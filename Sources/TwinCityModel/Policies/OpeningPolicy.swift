@@ -3,7 +3,9 @@
 /// The region pays for them with agriculture bought outside, so the agriculture market clears
 /// with those imports (`a_A ΣE = Σ q R + Σ exports`).
 public struct OpeningPolicy: Policy {
+    /// Name of this policy kind in scenario files.
     public static let kind = "opening"
+    /// Years in force.
     public var window: PolicyWindow
     public var cities: [String]
     /// Sectors exported (empty: all).

@@ -4,7 +4,9 @@
 /// Hook: `transfers[i] += poolShare · (Σ_k τ GDP_k) · P_i / Σ_k P_k − poolShare · τ GDP_i`
 /// (revenue of the previous tick), which sums to zero.
 public struct PublicServicesByResidentsPolicy: Policy {
+    /// Name of this policy kind in scenario files.
     public static let kind = "public_services_by_residents"
+    /// Years in force.
     public var window: PolicyWindow
     /// Share of revenue pooled, in [0, 1].
     public var poolShare: Double

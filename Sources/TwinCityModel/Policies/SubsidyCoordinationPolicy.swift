@@ -1,7 +1,9 @@
 /// 經濟區和行政區適度分離 (decision 三(十三)): within the listed zones, attraction subsidies
 /// are capped at `maxSubsidy`, so governments of one zone stop bidding against each other.
 public struct SubsidyCoordinationPolicy: Policy {
+    /// Name of this policy kind in scenario files.
     public static let kind = "subsidy_coordination"
+    /// Years in force.
     public var window: PolicyWindow
     /// Economic zones covered (empty: all).
     public var zones: [String]

@@ -8,7 +8,9 @@ import Foundation
 /// below `years`; and `retainedLossShare[o] = 1 − share`, so the origin's retention effort
 /// answers only the tax base it still stands to lose.
 public struct TaxSharingPolicy: Policy {
+    /// Name of this policy kind in scenario files.
     public static let kind = "tax_sharing"
+    /// Years in force.
     public var window: PolicyWindow
     /// Share of the tax kept by the origin, in [0, 1].
     public var share: Double

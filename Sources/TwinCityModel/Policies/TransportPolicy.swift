@@ -2,7 +2,9 @@
 /// start year the links' scheduled times join the network, changing travel times everywhere
 /// they are a shortcut, and with them trade costs, migration costs and spillovers.
 public struct TransportPolicy: Policy {
+    /// Name of this policy kind in scenario files.
     public static let kind = "transport"
+    /// Years in force.
     public var window: PolicyWindow
     public var links: [TransportLink]
 
