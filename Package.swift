@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 // twincity: a multi-agent regional economy simulator of the Chengdu–Chongqing twin-city
 // economic circle. Module graph, one way only:
-//   twincity (CLI) → TwinCityScenario / TwinCityExport → TwinCityModel → TwinCityGSL → CGSL
+//   twincity (CLI) → TwinCitySweep → TwinCityScenario / TwinCityExport → TwinCityModel → TwinCityGSL → CGSL
+//   twincity (CLI) → TwinCityPlot → TwinCityExport
 import PackageDescription
 
 let package = Package(
@@ -17,13 +18,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // MARK: - Command-line interface
         .executableTarget(
             name: "TwinCityCLI",
             dependencies: [
-                "TwinCityModel", "TwinCityScenario", "TwinCityExport",
+                "TwinCityModel", "TwinCityScenario", "TwinCityExport", "TwinCitySweep", "TwinCityPlot",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -37,6 +39,19 @@ let package = Package(
             ]
         ),
         .target(name: "TwinCityExport", dependencies: ["TwinCityModel"]),
+        // Charts of a run directory, drawn by gnuplot (an external program, found at run time).
+        .target(name: "TwinCityPlot", dependencies: ["TwinCityExport", "TwinCityModel"]),
+        .target(
+            name: "TwinCitySweep",
+            dependencies: [
+                "TwinCityScenario", "TwinCityExport", "TwinCityModel",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        // Parser fuzzer: built with libFuzzer only by .ci/fuzz (docs/RELIABILITY.md); a plain
+        // build gives a program that replays input files through the same checks.
+        .executableTarget(name: "TwinCityFuzz", dependencies: ["TwinCityScenario", "TwinCitySweep"]),
         // MARK: - Model core (no file I/O)
         .target(name: "TwinCityModel", dependencies: ["TwinCityGSL"]),
         // MARK: - Implementation details: the GSL layer
@@ -56,5 +71,21 @@ let package = Package(
         ),
         .testTarget(name: "TwinCityCLITests", dependencies: ["TwinCityCLI"]),
         .testTarget(name: "TwinCityExportTests", dependencies: ["TwinCityExport", "TwinCityModel"]),
+        .testTarget(
+            name: "TwinCityPlotTests",
+            dependencies: ["TwinCityPlot", "TwinCityExport", "TwinCityModel", "TwinCityScenario"]
+        ),
+        .testTarget(
+            name: "TwinCitySweepTests",
+            dependencies: [
+                "TwinCitySweep", "TwinCityScenario", "TwinCityModel", "TwinCityCLI",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
+            name: "TwinCityReliabilityTests",
+            dependencies: ["TwinCityScenario", "TwinCityModel", "TwinCitySweep", "TwinCityCLI", "TwinCityFuzz"],
+            exclude: ["Fixtures"]
+        ),
     ]
 )

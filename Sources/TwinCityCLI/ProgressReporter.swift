@@ -2,9 +2,11 @@
 // 10 % when standard error is a file or a pipe (so logs stay short).
 import Foundation
 
-/// Reports `tick/total, year, elapsed time` on standard error.
+/// Reports `tick/total, year, elapsed time` on standard error (for an ensemble: ticks done
+/// over all replications and replications finished).
 struct ProgressReporter {
-    /// Number of the last tick (ticks run from 0 to `total`).
+    /// Number of the last tick (ticks run from 0 to `total`); for an ensemble, the number of
+    /// ticks after the first of all replications together.
     let total: Int
     /// False for `--quiet`: nothing is written.
     let enabled: Bool
@@ -25,20 +27,39 @@ struct ProgressReporter {
 
     /// Reports that tick `tick` (model year `year`) is done.
     mutating func update(tick: Int, year: String) {
+        let total = self.total
+        report(step: tick, terminalText: "tick \(tick)/\(total)  year \(year)") { percent in
+            "tick \(tick)/\(total) (\(percent)%), year \(year)"
+        }
+    }
+
+    /// Reports an ensemble's progress: `ticks` of the `total` ticks of all replications are
+    /// done, and `finished` of its `replications` replications.
+    mutating func update(ticks: Int, finished: Int, replications: Int) {
+        let total = self.total
+        report(step: ticks, terminalText: "ticks \(ticks)/\(total)  replications \(finished)/\(replications) done") { percent in
+            "ticks \(ticks)/\(total) (\(percent)%) of \(replications) replications, \(finished) done"
+        }
+    }
+
+    /// Writes the progress of step `step` of `total`: `terminalText` redrawn at most ten times
+    /// a second on a terminal, otherwise `logText(percent)` on a line of its own each time a
+    /// further tenth is done; both followed by the elapsed time.
+    private mutating func report(step: Int, terminalText: String, logText: (Int) -> String) {
         guard enabled, total > 0 else { return }
         let now = Date()
         let elapsed = String(format: "%.1f s", now.timeIntervalSince(start))
         if terminal {
             // Redrawing more often than ten times a second only costs time.
-            if tick < total, let last = lastDraw, now.timeIntervalSince(last) < 0.1 { return }
+            if step < total, let last = lastDraw, now.timeIntervalSince(last) < 0.1 { return }
             lastDraw = now
-            write("\rtick \(tick)/\(total)  year \(year)  elapsed \(elapsed)\u{1B}[K")
+            write("\r\(terminalText)  elapsed \(elapsed)\u{1B}[K")
             drewLine = true
         } else {
-            let decile = tick * 10 / total
+            let decile = step * 10 / total
             guard decile > lastDecile else { return }
             lastDecile = decile
-            write("twincity: tick \(tick)/\(total) (\(decile * 10)%), year \(year), elapsed \(elapsed)\n")
+            write("twincity: \(logText(decile * 10)), elapsed \(elapsed)\n")
         }
     }
 

@@ -14,8 +14,11 @@ struct RunCommand: ParsableCommand {
         discussion: """
             Writes cities.csv, region.csv, flows_population.csv, flows_capital.csv, \
             flows_industry.csv and manifest.json (docs/OUTPUTS.md describes every column). \
-            The directory appears only once the run is complete: a failed or interrupted run \
-            leaves nothing behind. Exit status: 0 on success, 2 for an error in the scenario \
+            With more than one replication (--replications, or the scenario's \
+            [run].replications) every table gains a leading replication column, replication k \
+            runs with stream k of the master seed, and summary.csv gives mean, sd and \
+            percentiles across replications. The directory appears only once the run is \
+            complete: a failed or interrupted run leaves nothing behind. Exit status: 0 on success, 2 for an error in the scenario \
             or the options, 1 when the simulation fails, 130/143 when interrupted by \
             SIGINT/SIGTERM.
             """
@@ -33,6 +36,12 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Master seed, replacing the scenario's [run].seed.", valueName: "n"))
     var seed: UInt64?
 
+    /// `KEY=VALUE` overrides of scenario keys, applied in order before the scenario is checked.
+    @Option(name: .customLong("set"), parsing: .singleValue, help: ArgumentHelp(
+        "Override a scenario key, e.g. --set time.end=2030 or --set policy[1].share=0.3 (repeatable; docs/SCENARIOS.md).",
+        valueName: "key=value"))
+    var overrides: [String] = []
+
     /// Replace an existing run directory once the new run is complete.
     @Flag(help: "Replace the run directory if it exists (only once the new run is complete).")
     var force = false
@@ -41,19 +50,26 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Do not report progress on standard error.")
     var quiet = false
 
+    /// `--replications` and `--jobs`: more than one replication makes an ensemble.
+    @OptionGroup(title: "Ensembles")
+    var ensemble: EnsembleOptions
+
     func run() throws {
-        let scenario = try ScenarioLoader.load(path: self.scenario, seed: seed)
+        let scenario = try ScenarioLoader.load(path: self.scenario, seed: seed, overrides: overrides)
         let directory = out ?? "runs/\(scenario.name)"
-        if scenario.replications > 1 {
-            // Said even with --quiet: the user asked for more than this command does.
-            FileHandle.standardError.write(Data(
-                "twincity: note: the scenario asks for \(scenario.replications) replications; `twincity run` runs one, with seed \(scenario.settings.seed)\n".utf8))
-        }
+        let replications = ensemble.replicationCount(for: scenario)
         // Refuse before calibrating, which can take a while on a large roster.
         if !force, Self.itemExists(directory) { throw OutputDirectoryExists(path: directory) }
         let (setup, parameters, _) = try ScenarioLoader.prepare(scenario)
+        if replications > 1 {
+            try EnsembleRun(
+                scenario: scenario, setup: setup, parameters: parameters, replications: replications,
+                jobs: ensemble.jobCount, directory: directory, force: force, quiet: quiet
+            ).run()
+            return
+        }
         let settings = scenario.settings
-        let simulation = try Simulation(setup: setup, parameters: parameters, settings: settings)
+        let simulation = try Simulation(setup: setup, parameters: parameters, settings: settings, policies: scenario.policies)
 
         let interrupts = InterruptMonitor()
         defer { interrupts.uninstall() }

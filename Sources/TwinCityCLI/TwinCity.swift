@@ -17,6 +17,10 @@ struct TwinCity: AsyncParsableCommand {
         subcommands: [
             CitiesCommand.self,
             RunCommand.self,
+            SweepCommand.self,
+            PlotCommand.self,
+            ValidateCommand.self,
+            CompareCommand.self,
         ]
     )
 

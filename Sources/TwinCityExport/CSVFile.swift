@@ -13,8 +13,9 @@ final class CSVFile {
     private let handle: FileHandle
     private var buffer = ""
 
-    /// Creates the file (which must not exist) and writes the header row.
-    init(directory: URL, name: String, header: [String]) throws {
+    /// Creates the file (which must not exist) and writes the header row, unless
+    /// `writeHeader` is false (a replication's rows, later appended to a file that has one).
+    init(directory: URL, name: String, header: [String], writeHeader: Bool = true) throws {
         var seen = Set<String>()
         for column in header where !seen.insert(column).inserted {
             throw RunDirectoryError.duplicateColumn(file: name, column: column)
@@ -27,6 +28,7 @@ final class CSVFile {
             throw RunDirectoryError.fileSystem(path: path, operation: "create", reason: String(cString: strerror(errno)))
         }
         self.handle = handle
+        guard writeHeader else { return }
         append(header)
         try flush()
     }
@@ -47,6 +49,24 @@ final class CSVFile {
             throw RunDirectoryError.fileSystem(path: path, operation: "write", reason: "\(error)")
         }
         buffer = ""
+    }
+
+    /// Appends the bytes of the file at `url` — rows already spelt by another `CSVFile`, such
+    /// as one replication's — after what is buffered, copying 1 MiB at a time so that memory
+    /// does not grow with the file.
+    func appendContents(of url: URL) throws {
+        try flush()
+        guard let source = FileHandle(forReadingAtPath: url.path) else {
+            throw RunDirectoryError.fileSystem(path: url.path, operation: "open", reason: String(cString: strerror(errno)))
+        }
+        defer { try? source.close() }
+        do {
+            while let chunk = try source.read(upToCount: 1 << 20), !chunk.isEmpty {
+                try handle.write(contentsOf: chunk)
+            }
+        } catch {
+            throw RunDirectoryError.fileSystem(path: path, operation: "append '\(url.path)' to", reason: "\(error)")
+        }
     }
 
     /// Writes what is buffered, forces it to disk and closes the file.

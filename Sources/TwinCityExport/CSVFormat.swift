@@ -4,11 +4,16 @@ import Foundation
 /// Cell formatting for the run's CSV files.
 enum CSVFormat {
     /// The shortest text that reads back as the same `Double` (Swift's description), without
-    /// a trailing `.0` on whole numbers; empty for a value that is not finite, so that numeric
-    /// columns stay numeric.
+    /// a trailing `.0` on whole numbers (`-0` for negative zero); empty for a value that is not
+    /// finite, so that numeric columns stay numeric. Whole numbers below 10^15 are exact in
+    /// both `Double` and `Int64`, so the integer spelling loses nothing either.
     static func number(_ value: Double) -> String {
         guard value.isFinite else { return "" }
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        if value == value.rounded(), abs(value) < 1e15 {
+            // Int64 has no negative zero: keep the sign so the cell reads back as the same value.
+            if value == 0, value.sign == .minus { return "-0" }
+            return String(Int64(value))
+        }
         return String(value)
     }
 

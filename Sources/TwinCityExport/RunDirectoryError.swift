@@ -18,6 +18,9 @@ public enum RunDirectoryError: Error, CustomStringConvertible, Sendable, Equatab
     case duplicateColumn(file: String, column: String)
     /// A tick was written, or the run finished, after the writer had finished or aborted.
     case closed(path: String)
+    /// An ensemble was finished before every replication was, or a replication was started
+    /// twice or out of range: the path and which replication.
+    case replication(path: String, message: String)
 
     /// One sentence naming the path and what went wrong.
     public var description: String {
@@ -32,6 +35,8 @@ public enum RunDirectoryError: Error, CustomStringConvertible, Sendable, Equatab
             return "\(file) would have two columns named '\(column)'; rename the sector"
         case .closed(let path):
             return "the run directory '\(path)' was already finished or aborted"
+        case .replication(let path, let message):
+            return "ensemble '\(path)': \(message)"
         }
     }
 }

@@ -27,15 +27,23 @@ public struct RunManifest: Sendable {
 /// manifest.json as encoded: snake-case keys, sorted by the encoder.
 struct ManifestDocument: Encodable {
     let manifest: RunManifest
-    let cities: [String]
+    let cities: [City]
     let sectors: [String]
-    let files: [String: String]
+    /// The seed of each replication, in replication order (one for a single run).
+    let seeds: [UInt64]
+    let files: [RunDirectoryWriter.File]
     let wallTimeSeconds: Double
     let created: String
 
     private enum CodingKeys: String, CodingKey {
         case twincity_version, scenario, seed, start_year, end_year, dt, cities, sectors, files
-        case wall_time_seconds, created, gsl_version
+        case wall_time_seconds, created, gsl_version, replications, seeds, city_names, city_coordinates
+    }
+
+    /// Where a city is, degrees: latitude north and longitude east of its seat of government.
+    private struct Coordinates: Encodable {
+        let latitude: Double
+        let longitude: Double
     }
 
     func encode(to encoder: Encoder) throws {
@@ -43,12 +51,18 @@ struct ManifestDocument: Encodable {
         try out.encode(manifest.twinCityVersion, forKey: .twincity_version)
         try out.encode(AnyEncodable(manifest.scenario), forKey: .scenario)
         try out.encode(manifest.settings.seed, forKey: .seed)
+        try out.encode(seeds.count, forKey: .replications)
+        try out.encode(seeds, forKey: .seeds)
         try Self.encodeYear(manifest.settings.startYear, in: &out, forKey: .start_year)
         try Self.encodeYear(manifest.settings.endYear, in: &out, forKey: .end_year)
         try out.encode(manifest.settings.dt, forKey: .dt)
-        try out.encode(cities, forKey: .cities)
+        try out.encode(cities.map(\.id), forKey: .cities)
+        try out.encode(Dictionary(cities.map { ($0.id, $0.nameEN) }, uniquingKeysWith: { first, _ in first }), forKey: .city_names)
+        try out.encode(
+            Dictionary(cities.map { ($0.id, Coordinates(latitude: $0.latitude, longitude: $0.longitude)) }, uniquingKeysWith: { first, _ in first }),
+            forKey: .city_coordinates)
         try out.encode(sectors, forKey: .sectors)
-        try out.encode(files, forKey: .files)
+        try out.encode(Dictionary(files.map { ($0.name, $0.description) }, uniquingKeysWith: { first, _ in first }), forKey: .files)
         try out.encode(wallTimeSeconds, forKey: .wall_time_seconds)
         try out.encode(created, forKey: .created)
         try out.encode(manifest.gslVersion, forKey: .gsl_version)

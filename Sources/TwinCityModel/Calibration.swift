@@ -95,11 +95,21 @@ public enum Calibration {
         let expenditure = gdp  // no transfers in the base year: E_i = GDP_i
         var prices = [Double](repeating: 0, count: n * sCount)
         for s in 0..<sCount {
+            try checkSolvable(sector: sectors[s], revenue: (0..<n).map { revenue[$0 * sCount + s] },
+                              weights: structure.tradeWeights[s], cityIDs: structure.cityIDs)
             let v = (0..<n).map { revenue[$0 * sCount + s] }
             let x = try invertGoodsMarket(
                 revenue: v, expenditure: expenditure.map { shares[s] * $0 },
                 weights: structure.tradeWeights[s], sector: sectors[s].id, cityIDs: structure.cityIDs)
-            for i in 0..<n { prices[i * sCount + s] = Foundation.pow(x[i], 1 / (1 - sectors[s].elasticity)) }
+            for i in 0..<n {
+                let price = Foundation.pow(x[i], 1 / (1 - sectors[s].elasticity))
+                // p = x^(1/(1−σ)): with σ close to 1 the exponent is huge and the price leaves
+                // the range of a double, which no solver can recover from.
+                guard price.isFinite, price > 0 else {
+                    throw CalibrationError(message: "sector '\(sectors[s].id)': the base-year price of city '\(cities[i].id)' is \(price), not a finite positive number: σ = \(sectors[s].elasticity) is too close to 1 (prices are x^(1/(1−σ))); choose an elasticity further above 1")
+                }
+                prices[i * sCount + s] = price
+            }
         }
         var wages = [Double](repeating: 0, count: n)
         for i in 0..<n {
@@ -144,7 +154,12 @@ public enum Calibration {
             expenditure: [], rent: [], returns: [], gdp: [], iterations: 0, residual: 0,
             agricultureExcess: 0, solver: .powell)
         let equilibriumSolver = TradeEquilibrium(structure: structure)
-        let equilibrium = try equilibriumSolver.solve(state, parameters: parameters, start: start)
+        let equilibrium: Equilibrium
+        do {
+            equilibrium = try equilibriumSolver.solve(state, parameters: parameters, start: start)
+        } catch let failure as EquilibriumFailure {
+            throw CalibrationError(message: "the base-year equilibrium cannot be confirmed with these parameters: \(failure)")
+        }
 
         // 5. Amenities.
         let years = 10.0
@@ -223,6 +238,23 @@ public enum Calibration {
         return (shares, estimated)
     }
 
+    /// Refuses a sector the goods-market inversion cannot work with: one that no city produces
+    /// (a base mix of 0), or whose trade weights `exp((1 − σ)·κ·t)` are not finite or vanish
+    /// for some city (a huge σ or κ), which would divide by zero in every price index.
+    static func checkSolvable(sector: Sector, revenue: [Double], weights: [Double], cityIDs: [String]) throws {
+        let n = cityIDs.count
+        guard revenue.contains(where: { $0 > 0 }) else {
+            throw CalibrationError(message: "sector '\(sector.id)': no city produces it in the base year (base_mix = \(sector.baseMix)); give it a positive base mix or drop the sector")
+        }
+        for i in 0..<n {
+            var row = 0.0
+            for j in 0..<n { row += weights[i * n + j] }
+            guard row.isFinite, row > 0 else {
+                throw CalibrationError(message: "sector '\(sector.id)': the trade weights exp((1 − σ)·κ·t) of city '\(cityIDs[i])' sum to \(row) (σ = \(sector.elasticity), κ = \(sector.tradeCostPerHour) per hour): every price index would be 0; lower the elasticity or the trade cost")
+            }
+        }
+    }
+
     /// Finds x_i = p_i^(1−σ) with v_i = x_i Σ_j T_ij e_j / Σ_k T_kj x_k (e_j = a_s E_j), up to
     /// scale: Sinkhorn–Knopp scaling (a contraction for positive T), then GSL hybrid Powell on
     /// ln x for N ≤ 200 to polish. Returns x with x_0 = 1.
@@ -245,7 +277,9 @@ public enum Calibration {
             gap = 0
             for i in 0..<n {
                 let next = v[i] / zz[i]
-                gap = max(gap, abs(Foundation.log(next / x[i])))
+                // Written so that a NaN step makes the gap NaN (max would drop it).
+                let step = abs(Foundation.log(next / x[i]))
+                if !(step <= gap) { gap = step }
                 x[i] = next
             }
             let x0 = x[0]
@@ -262,7 +296,12 @@ public enum Calibration {
                 let zz = apply(xx)
                 for i in 1..<n { f[i - 1] = Foundation.log(xx[i] * zz[i] / v[i]) }
             }
-            let result = try solver.solve(from: (1..<n).map { Foundation.log(x[$0]) }, residualTolerance: 1e-13, maxIterations: 200)
+            let result: MultirootResult
+            do {
+                result = try solver.solve(from: (1..<n).map { Foundation.log(x[$0]) }, residualTolerance: 1e-13, maxIterations: 200)
+            } catch {
+                throw CalibrationError(message: "sector '\(sector)': the goods-market inversion did not converge (\(error))")
+            }
             for i in 1..<n { x[i] = Foundation.exp(result.x[i - 1]) }
         }
         return x

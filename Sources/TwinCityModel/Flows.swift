@@ -34,10 +34,18 @@ public struct TickFlows: Sendable {
     public static func margins(_ matrix: [Double], cities n: Int) -> (out: [Double], in: [Double]) {
         var out = [Double](repeating: 0, count: n)
         var into = [Double](repeating: 0, count: n)
-        for i in 0..<n { for j in 0..<n {
-            out[i] += matrix[i * n + j]
-            into[j] += matrix[i * n + j]
-        } }
+        matrix.withUnsafeBufferPointer { m in
+            into.withUnsafeMutableBufferPointer { into in
+                for i in 0..<n {
+                    var row = out[i]
+                    for j in 0..<n {
+                        row += m[i * n + j]
+                        into[j] += m[i * n + j]
+                    }
+                    out[i] = row
+                }
+            }
+        }
         return (out, into)
     }
 }
@@ -63,15 +71,16 @@ final class FlowSystem {
     var utility: [Double] = []
     var investment: [Double] = []
     var external: [Double] = []
-    var relocation: [[Double]] = []
+    /// Relocation rates ρ^s by sector, nonzero entries only.
+    var relocation: [SparseRates] = []
     var relocationOut: [Double] = []
     var spending: [Double] = []
     var housingGrowth: [Double] = []
-    // Scratch.
-    var ratio: [Double]
-    var through: [Double]
-    var column: [Double]
-    var columnIn: [Double]
+    // Scratch (owned, freed in deinit).
+    let ratio: UnsafeMutableBufferPointer<Double>
+    let through: UnsafeMutableBufferPointer<Double>
+    let columnIn: UnsafeMutableBufferPointer<Double>
+    let scratch: UnsafeMutableBufferPointer<Double>
 
     var offsets: (l: Int, r: Int, k: Int, g: Int, h: Int, cumL: Int, cumK: Int, out: Int, into: Int, end: Int) {
         let v = n * sCount
@@ -85,27 +94,33 @@ final class FlowSystem {
         self.sCount = sCount
         self.parameters = parameters
         self.migration = migration
-        ratio = Array(repeating: 0, count: n)
-        through = Array(repeating: 0, count: n)
-        column = Array(repeating: 0, count: n)
-        columnIn = Array(repeating: 0, count: n)
+        func buffer() -> UnsafeMutableBufferPointer<Double> {
+            let b = UnsafeMutableBufferPointer<Double>.allocate(capacity: n)
+            b.initialize(repeating: 0)
+            return b
+        }
+        ratio = buffer()
+        through = buffer()
+        columnIn = buffer()
+        scratch = buffer()
+    }
+
+    deinit {
+        for b in [ratio, through, columnIn, scratch] { b.deallocate() }
     }
 
     func derivative(y: UnsafeBufferPointer<Double>, dydt: UnsafeMutableBufferPointer<Double>) {
         let o = offsets
         let p = parameters
+        let (n, sCount) = (self.n, self.sCount)
         let natural = p.naturalGrowth
         let urbanise = p.urbanisationRate
+        let (ratio, through, columnIn) = (self.ratio, self.through, self.columnIn)
         switch p.migrationRule {
         case .logit:
+            let (attraction, denominators) = (self.attraction, self.denominators)
             for i in 0..<n { ratio[i] = y[o.l + i] / denominators[i] }
-            migration.accessibility.withUnsafeBufferPointer { w in
-                ratio.withUnsafeBufferPointer { x in
-                    through.withUnsafeMutableBufferPointer { t in
-                        BLAS.gemv(transpose: true, rows: n, columns: n, a: w.baseAddress!, x: x.baseAddress!, y: t.baseAddress!)
-                    }
-                }
-            }
+            migration.transposedProduct(ratio.baseAddress!, into: through.baseAddress!, scratch: scratch.baseAddress!)
             for i in 0..<n {
                 let inflow = p.migrationRate * attraction[i] * through[i]
                 let outflow = p.migrationRate * y[o.l + i]
@@ -115,6 +130,7 @@ final class FlowSystem {
                 dydt[o.into + i] = 0
             }
         case .replicator:
+            let utility = self.utility
             var total = 0.0
             var weighted = 0.0
             for i in 0..<n { total += y[o.l + i]; weighted += y[o.l + i] * utility[i] }
@@ -127,26 +143,195 @@ final class FlowSystem {
                 dydt[o.into + i] = move > 0 ? move : 0
             }
         }
+        let (spending, housingGrowth) = (self.spending, self.housingGrowth)
         for i in 0..<n {
             dydt[o.r + i] = (natural - urbanise) * y[o.r + i]
             dydt[o.g + i] = spending[i] - p.publicServiceDepreciation * y[o.g + i]
             dydt[o.h + i] = housingGrowth[i] * y[o.h + i]
             dydt[o.cumL + i] = y[o.l + i]
         }
+        let (investment, external, relocationOut) = (self.investment, self.external, self.relocationOut)
         for s in 0..<sCount {
-            for i in 0..<n { column[i] = y[o.k + i * sCount + s] }
-            relocation[s].withUnsafeBufferPointer { rho in
-                column.withUnsafeBufferPointer { x in
-                    columnIn.withUnsafeMutableBufferPointer { t in
-                        BLAS.gemv(transpose: true, rows: n, columns: n, a: rho.baseAddress!, x: x.baseAddress!, y: t.baseAddress!)
-                    }
-                }
-            }
+            relocation[s].inflows(capital: UnsafeBufferPointer(rebasing: y[(o.k + s)...]), stride: sCount, into: columnIn)
             for i in 0..<n {
                 let v = i * sCount + s
                 let k = y[o.k + v]
                 dydt[o.k + v] = investment[v] + external[v] - p.depreciation * k + columnIn[i] - relocationOut[v] * k
                 dydt[o.cumK + v] = k
+            }
+        }
+    }
+}
+
+/// The relocation rates of a tick from their per-variety terms:
+/// `ρ_ij^s = w_j^s · (dest_j^s − origin_i^s − c_K t_ij + bonus_ij)` where positive. The origins of a
+/// large roster are split between two tasks; the rows are the same either way.
+struct RelocationRows: Sendable {
+    let cities: Int
+    let sectors: Int
+    /// ln r_i^s + e_i by variety; NaN where the variety does not relocate.
+    let originLog: [Double]
+    /// ln(r_j^s / (1 − sub_j)) by variety; NaN where the variety takes no relocation.
+    let destinationLog: [Double]
+    /// ρ0 K_j^s / Σ_k K_k^s by variety.
+    let destinationWeight: [Double]
+    let costPerHour: Double
+    let travelTimes: [Double]
+    let bonus: [Double]
+
+    /// Rates of origins `lo..<hi`, one `SparseRates` per sector (unfinished), and each origin
+    /// variety's total rate.
+    func rows(from lo: Int, to hi: Int) -> (rates: [SparseRates], out: [Double]) {
+        let (n, sCount) = (cities, sectors)
+        var rates = (0..<sCount).map { _ in SparseRates(cities: n) }
+        var out = [Double](repeating: 0, count: (hi - lo) * sCount)
+        travelTimes.withUnsafeBufferPointer { times in
+            bonus.withUnsafeBufferPointer { bonus in
+                for i in lo..<hi {
+                    let row = i * n
+                    for j in 0..<n where j != i {
+                        let cost = costPerHour * times[row + j]
+                        let extra = bonus[row + j]
+                        for s in 0..<sCount {
+                            let gap = destinationLog[j * sCount + s] - originLog[i * sCount + s] - cost + extra
+                            guard gap > 0 else { continue }
+                            let rate = destinationWeight[j * sCount + s] * gap
+                            guard rate != 0 else { continue }
+                            rates[s].append(destination: j, rate: rate)
+                            out[(i - lo) * sCount + s] += rate
+                        }
+                    }
+                    for s in 0..<sCount { rates[s].endRow() }
+                }
+            }
+        }
+        return (rates, out)
+    }
+
+    /// Slots for the two tasks' results.
+    private final class Halves: @unchecked Sendable {
+        var first: (rates: [SparseRates], out: [Double])?
+        var second: (rates: [SparseRates], out: [Double])?
+    }
+
+    /// Every origin's rates by sector, finished, and the total rate out of each variety.
+    func build() -> (rates: [SparseRates], out: [Double]) {
+        let n = cities
+        var result: (rates: [SparseRates], out: [Double])
+        if n < SymmetricProduct.parallelThreshold {
+            result = rows(from: 0, to: n)
+        } else {
+            let halves = Halves()
+            DispatchQueue.concurrentPerform(iterations: 2) { task in
+                if task == 0 { halves.first = rows(from: 0, to: n / 2) } else { halves.second = rows(from: n / 2, to: n) }
+            }
+            result = halves.first!
+            for s in 0..<sectors { result.rates[s].append(rows: halves.second!.rates[s]) }
+            result.out += halves.second!.out
+        }
+        for s in 0..<sectors { result.rates[s].finish() }
+        return result
+    }
+}
+
+/// The relocation rates ρ_ij of one sector, nonzero entries only, stored by origin (rows)
+/// and by destination (columns), each in ascending order of the other index.
+struct SparseRates: Sendable {
+    let n: Int
+    /// Entries of origin i: `rowStart[i] ..< rowStart[i + 1]` of `rowDestination` and `rowRate`.
+    private(set) var rowStart: [Int]
+    private(set) var rowDestination: [Int32] = []
+    private(set) var rowRate: [Double] = []
+    /// Entries of destination j: `columnStart[j] ..< columnStart[j + 1]` of `columnOrigin` and `columnRate`.
+    private(set) var columnStart: [Int] = []
+    private(set) var columnOrigin: [Int32] = []
+    private(set) var columnRate: [Double] = []
+
+    /// Entry counts above which `inflows` splits its work over two tasks.
+    static let parallelThreshold = 1 << 17
+
+    /// Rates with no entry yet: fill the rows of consecutive origins with `append` and
+    /// `endRow` (or join other rows with `append(rows:)`), then call `finish`.
+    init(cities n: Int) {
+        self.n = n
+        rowStart = [0]
+    }
+
+    var count: Int { rowRate.count }
+
+    mutating func append(destination j: Int, rate: Double) {
+        rowDestination.append(Int32(j))
+        rowRate.append(rate)
+    }
+
+    /// Closes the current origin's row.
+    mutating func endRow() {
+        rowStart.append(rowRate.count)
+    }
+
+    /// Appends the rows of `next`, the origins that follow this one's.
+    mutating func append(rows next: SparseRates) {
+        let base = count
+        rowStart += next.rowStart.dropFirst().map { $0 + base }
+        rowDestination += next.rowDestination
+        rowRate += next.rowRate
+    }
+
+    /// Builds the by-destination copy once every origin has its row.
+    mutating func finish() {
+        precondition(rowStart.count == n + 1, "\(rowStart.count - 1) rows of relocation rates for \(n) cities")
+        var start = [Int](repeating: 0, count: n + 1)
+        for j in rowDestination { start[Int(j) + 1] += 1 }
+        for j in 0..<n { start[j + 1] += start[j] }
+        var next = start
+        var origin = [Int32](repeating: 0, count: count)
+        var rate = [Double](repeating: 0, count: count)
+        for i in 0..<n {
+            for e in rowStart[i]..<rowStart[i + 1] {
+                let j = Int(rowDestination[e])
+                origin[next[j]] = Int32(i)
+                rate[next[j]] = rowRate[e]
+                next[j] += 1
+            }
+        }
+        columnStart = start
+        columnOrigin = origin
+        columnRate = rate
+    }
+
+    /// Pointers handed to the tasks of `inflows`.
+    private struct Operands: @unchecked Sendable {
+        let capital: UnsafeBufferPointer<Double>
+        let out: UnsafeMutableBufferPointer<Double>
+        let start: UnsafeBufferPointer<Int>
+        let origin: UnsafeBufferPointer<Int32>
+        let rate: UnsafeBufferPointer<Double>
+    }
+
+    /// out_j = Σ_i ρ_ij K_i, with K_i = capital[i * stride]: summed over origins in ascending
+    /// order, as a dense transposed product would.
+    func inflows(capital: UnsafeBufferPointer<Double>, stride: Int, into out: UnsafeMutableBufferPointer<Double>) {
+        columnStart.withUnsafeBufferPointer { start in
+            columnOrigin.withUnsafeBufferPointer { origin in
+                columnRate.withUnsafeBufferPointer { rate in
+                    let ops = Operands(capital: capital, out: out, start: start, origin: origin, rate: rate)
+                    @Sendable func columns(_ lo: Int, _ hi: Int) {
+                        for j in lo..<hi {
+                            var total = 0.0
+                            for e in ops.start[j]..<ops.start[j + 1] {
+                                total += ops.rate[e] * ops.capital[Int(ops.origin[e]) * stride]
+                            }
+                            ops.out[j] = total
+                        }
+                    }
+                    if count < Self.parallelThreshold {
+                        columns(0, n)
+                    } else {
+                        DispatchQueue.concurrentPerform(iterations: 2) { task in
+                            columns(task == 0 ? 0 : n / 2, task == 0 ? n / 2 : n)
+                        }
+                    }
+                }
             }
         }
     }
@@ -167,8 +352,11 @@ public final class FlowIntegrator {
         self.parameters = parameters
         let system = FlowSystem(cities: n, sectors: sCount, parameters: parameters, migration: migration)
         self.system = system
+        // First trial step 0.1 year: the frozen-coefficient system is smooth and slow (rates of
+        // a few tenths a year), and from 0.1 rk8pd meets the tolerance of a one-year tick in
+        // about 4 steps, against 7 from 0.01; a step too long is shortened by the error control.
         integrator = try ODEIntegrator(
-            dimension: system.offsets.end, stepType: .rk8pd, initialStep: 1e-2,
+            dimension: system.offsets.end, stepType: .rk8pd, initialStep: 0.1,
             absoluteTolerance: parameters.flowTolerance, relativeTolerance: parameters.flowTolerance
         ) { _, y, dydt in system.derivative(y: y, dydt: dydt) }
         integrator.maximumSteps = 1_000_000
@@ -219,10 +407,15 @@ public final class FlowIntegrator {
             poolTotal += attractiveness[v]
         } }
         let savings = income.map { p.savingRate * $0 }
-        let pooled = savings.reduce(0, +) * (1 - p.homeBias)
+        let homeTotals = (0..<n).map { i in (0..<sCount).reduce(0.0) { $0 + homeWeight[i * sCount + $1] } }
+        // Savers whose own city has no variety to invest in (every one blocked by a cap, or
+        // without capital or return) put their home share into the pool as well: otherwise
+        // it would be invested nowhere and investment would fall short of savings.
+        let outwardShare = homeTotals.map { $0 > 0 ? 1 - p.homeBias : 1 }
+        let pooled = (0..<n).reduce(0.0) { $0 + savings[$1] * outwardShare[$1] }
         var investment = [Double](repeating: 0, count: vCount)
         for i in 0..<n {
-            let home = (0..<sCount).reduce(0.0) { $0 + homeWeight[i * sCount + $1] }
+            let home = homeTotals[i]
             for s in 0..<sCount {
                 let v = i * sCount + s
                 if home > 0 { investment[v] += p.homeBias * savings[i] * homeWeight[v] / home }
@@ -250,34 +443,28 @@ public final class FlowIntegrator {
         Self.applyCaps(effects.capitalCap, capital: state.capital, investment: &investment, external: &external, depreciation: p.depreciation, dt: dt)
         sys.investment = investment
         sys.external = external
-        // Relocation.
-        var relocation = [[Double]](repeating: [Double](repeating: 0, count: n * n), count: sCount)
-        var relocationOut = [Double](repeating: 0, count: vCount)
-        for s in 0..<sCount {
-            var sectorCapital = 0.0
-            for j in 0..<n { sectorCapital += state.capital[j * sCount + s] }
-            guard sectorCapital > 0 else { continue }
-            relocation[s].withUnsafeMutableBufferPointer { rho in
-                for i in 0..<n {
-                    let vi = i * sCount + s
-                    guard state.capital[vi] > 0, eq.returns[vi] > 0 else { continue }
-                    let origin = Foundation.log(eq.returns[vi]) + agents[i].retention
-                    var out = 0.0
-                    for j in 0..<n where j != i {
-                        let vj = j * sCount + s
-                        guard state.capital[vj] > 0, eq.returns[vj] > 0, !blocked[vj], effects.capitalCap[vj] == .infinity else { continue }
-                        let gap = Foundation.log(eq.returns[vj]) - Foundation.log(1 - agents[j].subsidy)
-                            - origin - p.relocationCostPerHour * travelTimes[i * n + j]
-                            + effects.relocationBonus[i * n + j]
-                        guard gap > 0 else { continue }
-                        let rate = p.relocationRate * state.capital[vj] / sectorCapital * gap
-                        rho[i * n + j] = rate
-                        out += rate
-                    }
-                    relocationOut[vi] = out
-                }
-            }
-        }
+        // Relocation. By variety: the log return of an origin (plus its retention effort), of a
+        // destination (net of its subsidy) and the destination's weight ρ0 K_j / ΣK; NaN marks
+        // a variety that takes no part (a NaN gap is never positive).
+        var sectorCapital = [Double](repeating: 0, count: sCount)
+        for s in 0..<sCount { for j in 0..<n { sectorCapital[s] += state.capital[j * sCount + s] } }
+        var originLog = [Double](repeating: .nan, count: vCount)
+        var destinationLog = [Double](repeating: .nan, count: vCount)
+        var destinationWeight = [Double](repeating: 0, count: vCount)
+        for i in 0..<n { for s in 0..<sCount {
+            let v = i * sCount + s
+            guard sectorCapital[s] > 0, state.capital[v] > 0, eq.returns[v] > 0 else { continue }
+            let lnr = Foundation.log(eq.returns[v])
+            originLog[v] = lnr + agents[i].retention
+            guard !blocked[v], effects.capitalCap[v] == .infinity else { continue }
+            destinationLog[v] = lnr - Foundation.log(1 - agents[i].subsidy)
+            destinationWeight[v] = p.relocationRate * state.capital[v] / sectorCapital[s]
+        } }
+        let rows = RelocationRows(
+            cities: n, sectors: sCount, originLog: originLog, destinationLog: destinationLog,
+            destinationWeight: destinationWeight, costPerHour: p.relocationCostPerHour,
+            travelTimes: travelTimes, bonus: effects.relocationBonus)
+        let (relocation, relocationOut) = rows.build()
         sys.relocation = relocation
         sys.relocationOut = relocationOut
         sys.spending = publicSpending
@@ -307,10 +494,13 @@ public final class FlowIntegrator {
             depreciation: (0..<vCount).map { p.depreciation * y[o.cumK + $0] })
         switch p.migrationRule {
         case .logit:
-            for i in 0..<n {
-                let movers = p.migrationRate * y[o.cumL + i] / sys.denominators[i]
-                for j in 0..<n where j != i {
-                    flows.population[i * n + j] = movers * sys.migration.accessibility[i * n + j] * sys.attraction[j]
+            let (accessibility, attraction, denominators) = (sys.migration.accessibility, sys.attraction, sys.denominators)
+            flows.population.withUnsafeMutableBufferPointer { population in
+                for i in 0..<n {
+                    let movers = p.migrationRate * y[o.cumL + i] / denominators[i]
+                    for j in 0..<n where j != i {
+                        population[i * n + j] = movers * accessibility[i * n + j] * attraction[j]
+                    }
                 }
             }
         case .replicator:
@@ -326,15 +516,20 @@ public final class FlowIntegrator {
         let poolShare = (0..<n).map { j in
             poolTotal > 0 ? (0..<sCount).reduce(0.0) { $0 + attractiveness[j * sCount + $1] } / poolTotal : 0
         }
-        for i in 0..<n {
-            let outward = savings[i] * (1 - p.homeBias) * dt
-            for j in 0..<n where j != i { flows.capital[i * n + j] = outward * poolShare[j] }
+        flows.capital.withUnsafeMutableBufferPointer { capital in
+            for i in 0..<n {
+                let outward = savings[i] * outwardShare[i] * dt
+                for j in 0..<n where j != i { capital[i * n + j] = outward * poolShare[j] }
+            }
         }
+        flows.relocations.reserveCapacity(relocation.reduce(0) { $0 + $1.count })
         for s in 0..<sCount {
+            let rates = relocation[s]
             for i in 0..<n {
                 let moved = y[o.cumK + i * sCount + s]
-                for j in 0..<n where j != i {
-                    let amount = relocation[s][i * n + j] * moved
+                for e in rates.rowStart[i]..<rates.rowStart[i + 1] {
+                    let j = Int(rates.rowDestination[e])
+                    let amount = rates.rowRate[e] * moved
                     guard amount > 0 else { continue }
                     flows.relocations.append(Relocation(year: year, origin: i, destination: j, sector: s, amount: amount))
                     flows.industry[i * n + j] += amount

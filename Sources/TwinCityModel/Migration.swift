@@ -13,6 +13,9 @@ public struct Migration: Sendable {
     public private(set) var accessibility: [Double]
     let n: Int
     let rate: Double
+    /// Whether W equals its transpose (travel times and barriers symmetric): its products
+    /// then read only the upper triangle (`SymmetricProduct`).
+    let symmetric: Bool
 
     public init(structure: EconomyStructure, cities: [City], parameters: ModelParameters) {
         self.init(
@@ -36,15 +39,42 @@ public struct Migration: Sendable {
             }
         }
         accessibility = w
+        symmetric = SymmetricProduct.isSymmetric(w, n: n)
+    }
+
+    /// y ← W x (`transpose` false) or Wᵀ x; `scratch` holds N doubles.
+    func product(transpose: Bool = false, _ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>) {
+        accessibility.withUnsafeBufferPointer { w in
+            if symmetric {
+                SymmetricProduct.multiply(w.baseAddress!, n: n, x: x, y: y, scratch: scratch)
+            } else {
+                BLAS.gemv(transpose: transpose, rows: n, columns: n, a: w.baseAddress!, x: x, y: y)
+            }
+        }
+    }
+
+    /// y ← Wᵀ x; `scratch` holds N doubles.
+    func transposedProduct(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>) {
+        product(transpose: true, x, into: y, scratch: scratch)
+    }
+
+    /// W x or Wᵀ x on arrays.
+    func product(transpose: Bool = false, _ x: [Double]) -> [Double] {
+        var y = [Double](repeating: 0, count: n)
+        var scratch = [Double](repeating: 0, count: n)
+        x.withUnsafeBufferPointer { x in
+            y.withUnsafeMutableBufferPointer { y in
+                scratch.withUnsafeMutableBufferPointer { product(transpose: transpose, x.baseAddress!, into: y.baseAddress!, scratch: $0.baseAddress!) }
+            }
+        }
+        return y
     }
 
     /// `e^(δ − max δ)` and the denominators `D_i = Σ_k W_ik e^(δ_k − max δ)`.
     public func choiceWeights(delta: [Double]) -> (attraction: [Double], denominators: [Double]) {
         let top = delta.max() ?? 0
         let attraction = delta.map { Foundation.exp($0 - top) }
-        var denominators = [Double](repeating: 0, count: n)
-        BLAS.gemv(rows: n, columns: n, a: accessibility, x: attraction, y: &denominators)
-        return (attraction, denominators)
+        return (attraction, product(attraction))
     }
 
     /// Yearly inflows (movers arriving, staying included) to each city at log-utility index δ.
@@ -56,8 +86,7 @@ public struct Migration: Sendable {
     /// Inflows with frozen choice weights: linear in L, as in the flow integration.
     public func inflows(attraction: [Double], denominators: [Double], urbanPopulation: [Double]) -> [Double] {
         let ratio = (0..<n).map { urbanPopulation[$0] / denominators[$0] }
-        var through = [Double](repeating: 0, count: n)
-        BLAS.gemv(transpose: true, rows: n, columns: n, a: accessibility, x: ratio, y: &through)
+        let through = product(transpose: true, ratio)
         return (0..<n).map { rate * attraction[$0] * through[$0] }
     }
 

@@ -87,16 +87,23 @@ public final class TradeEquilibrium {
     var transfers: [Double] = []
     var exports: [Double] = []
 
-    // Workspace, reused across evaluations.
-    var lnLsec: [Double]
-    var lnSupply: [Double]
-    var demand: [Double]
-    var phi: [Double]
-    var income: [Double]
-    var expenditure: [Double]
-    var x: [Double]
-    var m: [Double]
-    var z: [Double]
+    /// ln(1 − β_s), by sector.
+    let logOneMinusBeta: [Double]
+    /// Whether each sector's trade weights are symmetric (they are whenever travel times are):
+    /// its products then read only the upper triangle (`SymmetricProduct`).
+    let symmetric: [Bool]
+
+    // Workspace, reused across evaluations (owned, freed in deinit).
+    let lnLsec: UnsafeMutableBufferPointer<Double>
+    let lnSupply: UnsafeMutableBufferPointer<Double>
+    let demand: UnsafeMutableBufferPointer<Double>
+    let phi: UnsafeMutableBufferPointer<Double>
+    let income: UnsafeMutableBufferPointer<Double>
+    let expenditure: UnsafeMutableBufferPointer<Double>
+    let x: UnsafeMutableBufferPointer<Double>
+    let m: UnsafeMutableBufferPointer<Double>
+    let z: UnsafeMutableBufferPointer<Double>
+    let scratch: UnsafeMutableBufferPointer<Double>
 
     /// Shift of the Powell unknowns away from zero (see `powell`).
     static let powellOffset = 16.0
@@ -115,15 +122,27 @@ public final class TradeEquilibrium {
         lnA = Array(repeating: 0, count: v)
         lnK = Array(repeating: 0, count: v)
         active = Array(repeating: true, count: v)
-        lnLsec = Array(repeating: 0, count: v)
-        lnSupply = Array(repeating: 0, count: v)
-        demand = Array(repeating: 0, count: v)
-        phi = Array(repeating: 0, count: v)
-        income = Array(repeating: 0, count: n)
-        expenditure = Array(repeating: 0, count: n)
-        x = Array(repeating: 0, count: n)
-        m = Array(repeating: 0, count: n)
-        z = Array(repeating: 0, count: n)
+        logOneMinusBeta = beta.map { Foundation.log(1 - $0) }
+        symmetric = structure.tradeWeights.map { SymmetricProduct.isSymmetric($0, n: structure.cityCount) }
+        func buffer(_ count: Int) -> UnsafeMutableBufferPointer<Double> {
+            let b = UnsafeMutableBufferPointer<Double>.allocate(capacity: count)
+            b.initialize(repeating: 0)
+            return b
+        }
+        lnLsec = buffer(v)
+        lnSupply = buffer(v)
+        demand = buffer(v)
+        phi = buffer(v)
+        income = buffer(n)
+        expenditure = buffer(n)
+        x = buffer(n)
+        m = buffer(n)
+        z = buffer(n)
+        scratch = buffer(n)
+    }
+
+    deinit {
+        for b in [lnLsec, lnSupply, demand, phi, income, expenditure, x, m, z, scratch] { b.deallocate() }
     }
 
     /// True when every sector has β_s > 0, so the fixed-point solver applies.
@@ -134,6 +153,9 @@ public final class TradeEquilibrium {
     public func solve(
         _ state: EconomyState, parameters: ModelParameters, start: Equilibrium? = nil
     ) throws -> Equilibrium {
+        SymmetricProduct._total = 0; SymmetricProduct._count = 0
+        let _t0 = ContinuousClock.now
+        defer { if n >= 1000 { FileHandle.standardError.write("solve \(ContinuousClock.now - _t0) products \(SymmetricProduct._count) in \(SymmetricProduct._total)\n".data(using: .utf8)!) } }
         load(state)
         let unknowns = active.filter { $0 }.count + n
         var kind = parameters.solver
@@ -209,13 +231,18 @@ public final class TradeEquilibrium {
     /// fills the workspace. Cost: 2·S matrix–vector products of size N.
     func evaluate(lnp: UnsafeBufferPointer<Double>, lnw: UnsafeBufferPointer<Double>) {
         let aH = structure.housingShare
+        let (n, sCount, beta, logOneMinusBeta) = (self.n, self.sCount, self.beta, self.logOneMinusBeta)
+        let (lnK, lnA, active, labour) = (self.lnK, self.lnA, self.active, self.labour)
+        let (ruralIncome, transfers, exports, shares) = (self.ruralIncome, self.transfers, self.exports, self.shares)
+        let (lnLsec, lnSupply, demand, phi, income, expenditure) = (self.lnLsec, self.lnSupply, self.demand, self.phi, self.income, self.expenditure)
+        let (x, m, z) = (self.x, self.m, self.z)
         for i in 0..<n {
             var y = Foundation.exp(lnw[i]) * labour[i] + ruralIncome[i] + transfers[i]
             for s in 0..<sCount {
                 let v = i * sCount + s
                 let b = beta[s]
                 guard b > 0, active[v] else { continue }
-                let lnL = lnK[v] + (Foundation.log(1 - b) + lnp[v] + lnA[v] - lnw[i]) / b
+                let lnL = lnK[v] + (logOneMinusBeta[s] + lnp[v] + lnA[v] - lnw[i]) / b
                 lnLsec[v] = lnL
                 let lnv = lnp[v] + lnA[v] + (1 - b) * lnL + b * lnK[v]
                 lnSupply[v] = lnv
@@ -230,29 +257,26 @@ public final class TradeEquilibrium {
                 let v = k * sCount + s
                 x[k] = active[v] ? Foundation.exp(oneMinusSigma * lnp[v]) : 0
             }
-            structure.tradeWeights[s].withUnsafeBufferPointer { t in
-                x.withUnsafeBufferPointer { xp in
-                    z.withUnsafeMutableBufferPointer { zp in
-                        BLAS.gemv(transpose: true, rows: n, columns: n, a: t.baseAddress!,
-                                  x: xp.baseAddress!, y: zp.baseAddress!)
-                    }
-                }
-            }
+            multiply(sector: s, transpose: true, x, into: z)
             for j in 0..<n {
                 phi[j * sCount + s] = z[j]
                 m[j] = shares[s] * expenditure[j] / z[j]
             }
-            structure.tradeWeights[s].withUnsafeBufferPointer { t in
-                m.withUnsafeBufferPointer { mp in
-                    z.withUnsafeMutableBufferPointer { zp in
-                        BLAS.gemv(rows: n, columns: n, a: t.baseAddress!, x: mp.baseAddress!,
-                                  y: zp.baseAddress!)
-                    }
-                }
-            }
+            multiply(sector: s, transpose: false, m, into: z)
             for i in 0..<n {
                 let v = i * sCount + s
                 demand[v] = x[i] * z[i] + (active[v] ? exports[v] : 0)
+            }
+        }
+    }
+
+    /// y ← T^s x, or (T^s)ᵀ x: the symmetric kernel when T^s is symmetric, BLAS otherwise.
+    func multiply(sector s: Int, transpose: Bool, _ x: UnsafeMutableBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>) {
+        structure.tradeWeights[s].withUnsafeBufferPointer { t in
+            if symmetric[s] {
+                SymmetricProduct.multiply(t.baseAddress!, n: n, x: x.baseAddress!, y: y.baseAddress!, scratch: scratch.baseAddress!)
+            } else {
+                BLAS.gemv(transpose: transpose, rows: n, columns: n, a: t.baseAddress!, x: x.baseAddress!, y: y.baseAddress!)
             }
         }
     }
@@ -357,17 +381,32 @@ public final class TradeEquilibrium {
 
     // MARK: - Damped fixed point
 
+    /// Memory of the Anderson acceleration of the fixed point: the number of past steps whose
+    /// differences the extrapolation combines.
+    static let andersonMemory = 5
+
     /// Damped fixed point on log prices (MODEL.md §3.1, large-N solver):
     /// `ln p += (ln D − ln pQ) / σ_s`, wages from each city's labour market (Newton in ln w),
     /// then all prices and wages rescaled so that agriculture clears:
     /// `c = (Σ qR·(1−a_H)/a_A − Σ qR − Σ T) / Σ_i (w_i L_i + Σ_s β_s p Q)`.
-    /// Cost per iteration: 2·S matrix–vector products (BLAS), O(N²·S); no O(N³) step.
+    /// The iterates are Anderson-accelerated (`AndersonMixer`, memory `andersonMemory`): the
+    /// next log prices extrapolate from the last steps; an extrapolation that raises the
+    /// residual a hundredfold above the best so far restarts from the plain step.
+    /// Cost per iteration: 2·S matrix–vector products, O(N²·S); no O(N³) step.
     func fixedPoint(lnp: inout [Double], lnw: inout [Double], tolerance: Double, maxIterations: Int) throws -> Int {
         let modernIncome = modernIncomeTarget()
+        let (n, sCount, beta, sigma, logOneMinusBeta) = (self.n, self.sCount, self.beta, self.sigma, self.logOneMinusBeta)
+        let (lnK, lnA, active, labour) = (self.lnK, self.lnA, self.active, self.labour)
+        let (demand, lnSupply) = (self.demand, self.lnSupply)
+        let vCount = n * sCount
+        var mixer = AndersonMixer(dimension: vCount, memory: Self.andersonMemory)
+        var mapped = [Double](repeating: 0, count: vCount)
         var iteration = 0
         var last = Double.infinity
+        var best = Double.infinity
         var worst = 0
         while true {
+            let current = lnp
             solveWages(lnp: lnp, lnw: &lnw)
             // Rescale so agriculture clears; supply and demand are then evaluated at that level.
             var modern = 0.0
@@ -376,30 +415,37 @@ public final class TradeEquilibrium {
                 for s in 0..<sCount where active[i * sCount + s] {
                     let v = i * sCount + s
                     let b = beta[s]
-                    let lnL = lnK[v] + (Foundation.log(1 - b) + lnp[v] + lnA[v] - lnw[i]) / b
+                    let lnL = lnK[v] + (logOneMinusBeta[s] + lnp[v] + lnA[v] - lnw[i]) / b
                     y += b * Foundation.exp(lnp[v] + lnA[v] + (1 - b) * lnL + b * lnK[v])
                 }
                 modern += y
             }
             let lnc = Foundation.log(modernIncome / modern)
-            for v in 0..<lnp.count { lnp[v] += lnc }
+            for v in 0..<vCount { lnp[v] += lnc }
             for i in 0..<n { lnw[i] += lnc }
             lnp.withUnsafeBufferPointer { pp in
                 lnw.withUnsafeBufferPointer { wp in evaluate(lnp: pp, lnw: wp) }
             }
             last = 0
-            for v in 0..<lnp.count where active[v] {
+            for v in 0..<vCount {
+                guard active[v] else { mapped[v] = lnp[v]; continue }
                 let gap = Foundation.log(demand[v]) - lnSupply[v]
                 if !(abs(gap) <= last) { last = abs(gap); worst = v / sCount }
-                lnp[v] += gap / sigma[v % sCount]
+                mapped[v] = lnp[v] + gap / sigma[v % sCount]
             }
-            if last <= tolerance { break }
+            if last <= tolerance {
+                lnp = mapped
+                break
+            }
             iteration += 1
             if !last.isFinite || iteration >= maxIterations {
                 throw EquilibriumFailure(
                     solver: .fixedPoint, iterations: iteration, residual: last,
                     worstCity: structure.cityIDs[worst], detail: "")
             }
+            if last > 100 * best { mixer.reset() }
+            best = min(best, last)
+            lnp = mixer.next(from: current, mapped: mapped)
         }
         // Undo the last price step, which was taken after the residual was measured.
         solveWages(lnp: lnp, lnw: &lnw)
@@ -420,6 +466,8 @@ public final class TradeEquilibrium {
     /// Sets ln w_i so that Σ_s L_i^s(p, w) = L_i (labour demand is decreasing and log-convex
     /// in ln w, so Newton converges from any start).
     func solveWages(lnp: [Double], lnw: inout [Double]) {
+        let (n, sCount, beta, logOneMinusBeta) = (self.n, self.sCount, self.beta, self.logOneMinusBeta)
+        let (lnK, lnA, active, labour) = (self.lnK, self.lnA, self.active, self.labour)
         for i in 0..<n {
             var u = lnw[i]
             let target = Foundation.log(labour[i])
@@ -429,7 +477,7 @@ public final class TradeEquilibrium {
                 for s in 0..<sCount where active[i * sCount + s] {
                     let v = i * sCount + s
                     let b = beta[s]
-                    let e = Foundation.exp(lnK[v] + (Foundation.log(1 - b) + lnp[v] + lnA[v] - u) / b)
+                    let e = Foundation.exp(lnK[v] + (logOneMinusBeta[s] + lnp[v] + lnA[v] - u) / b)
                     total += e
                     slope -= e / b
                 }
@@ -488,9 +536,116 @@ public final class TradeEquilibrium {
         let residual = f.reduce(0) { max($0, abs($1)) }
         return Equilibrium(
             prices: prices, wages: wages, sectorLabour: sectorLabour, output: output,
-            revenue: revenue, priceIndex: priceIndex, expenditure: expenditure, rent: rent,
+            revenue: revenue, priceIndex: priceIndex, expenditure: Array(expenditure), rent: rent,
             returns: returns, gdp: gdp, iterations: iterations, residual: residual,
             agricultureExcess: (agriculture - totalRural) / totalRural, solver: solver)
+    }
+}
+
+/// Anderson acceleration (type II; Walker and Ni, SIAM J. Numer. Anal. 49, 2011) of a
+/// fixed-point iteration x ← g(x): with f = g(x) − x and the differences ΔX, ΔF of the last
+/// `memory` iterates, `x_{k+1} = g(x_k) − Σ_j γ_j (ΔX_j + ΔF_j)`, γ = argmin ‖f_k − ΔF γ‖₂,
+/// the small least-squares problem solved by its normal equations with a ridge of 1e-12 of
+/// their largest diagonal element. Cost per step O(memory² · dimension).
+struct AndersonMixer {
+    let dimension: Int
+    let memory: Int
+    private var previousX: [Double] = []
+    private var previousF: [Double] = []
+    private var dX: [[Double]] = []
+    private var dF: [[Double]] = []
+
+    init(dimension: Int, memory: Int) {
+        self.dimension = dimension
+        self.memory = memory
+    }
+
+    /// Forgets the history: the next step is the plain one.
+    mutating func reset() {
+        previousX = []
+        previousF = []
+        dX = []
+        dF = []
+    }
+
+    /// The next iterate from x and g(x).
+    mutating func next(from x: [Double], mapped g: [Double]) -> [Double] {
+        let d = dimension
+        var f = [Double](repeating: 0, count: d)
+        for v in 0..<d { f[v] = g[v] - x[v] }
+        if !previousX.isEmpty {
+            var ddx = [Double](repeating: 0, count: d)
+            var ddf = [Double](repeating: 0, count: d)
+            for v in 0..<d {
+                ddx[v] = x[v] - previousX[v]
+                ddf[v] = f[v] - previousF[v]
+            }
+            dX.append(ddx)
+            dF.append(ddf)
+            if dX.count > memory {
+                dX.removeFirst()
+                dF.removeFirst()
+            }
+        }
+        previousX = x
+        previousF = f
+        let k = dF.count
+        guard k > 0 else { return g }
+        func dot(_ a: [Double], _ b: [Double]) -> Double {
+            var s = 0.0
+            for v in 0..<d { s += a[v] * b[v] }
+            return s
+        }
+        var a = [Double](repeating: 0, count: k * k)
+        var b = [Double](repeating: 0, count: k)
+        for p in 0..<k {
+            for q in p..<k {
+                a[p * k + q] = dot(dF[p], dF[q])
+                a[q * k + p] = a[p * k + q]
+            }
+            b[p] = dot(dF[p], f)
+        }
+        let scale = (0..<k).map { a[$0 * k + $0] }.max()!
+        guard scale > 0, scale.isFinite else { return g }
+        for p in 0..<k { a[p * k + p] += 1e-12 * scale }
+        guard let gamma = Self.solve(a, b, k), gamma.allSatisfy(\.isFinite) else {
+            reset()
+            return g
+        }
+        var out = g
+        for j in 0..<k {
+            let c = gamma[j]
+            for v in 0..<d { out[v] -= c * (dX[j][v] + dF[j][v]) }
+        }
+        return out
+    }
+
+    /// Solves the k×k system a·γ = b by Gaussian elimination with partial pivoting; nil when
+    /// it is singular.
+    static func solve(_ a: [Double], _ b: [Double], _ k: Int) -> [Double]? {
+        var a = a
+        var b = b
+        for c in 0..<k {
+            var pivot = c
+            for r in (c + 1)..<max(c + 1, k) where abs(a[r * k + c]) > abs(a[pivot * k + c]) { pivot = r }
+            guard a[pivot * k + c] != 0 else { return nil }
+            if pivot != c {
+                for q in 0..<k { a.swapAt(c * k + q, pivot * k + q) }
+                b.swapAt(c, pivot)
+            }
+            for r in (c + 1)..<max(c + 1, k) {
+                let factor = a[r * k + c] / a[c * k + c]
+                for q in c..<k { a[r * k + q] -= factor * a[c * k + q] }
+                b[r] -= factor * b[c]
+            }
+        }
+        var x = [Double](repeating: 0, count: k)
+        for r in stride(from: k - 1, through: 0, by: -1) {
+            var s = b[r]
+            for q in (r + 1)..<max(r + 1, k) { s -= a[r * k + q] * x[q] }
+            x[r] = s / a[r * k + r]
+        }
+        return x
     }
 }
 

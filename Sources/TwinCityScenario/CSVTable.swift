@@ -36,8 +36,9 @@ struct CSVTable {
     }
 
     /// Reads `file`, expecting every column of `required` and allowing those of `optional`,
-    /// in any order.
-    static func read(file: String, required: [String], optional: [String] = []) -> CSVTable {
+    /// in any order; with `allowsOtherColumns`, columns in neither list are kept too (a run's
+    /// output files have a column per sector and zone).
+    static func read(file: String, required: [String], optional: [String] = [], allowsOtherColumns: Bool = false) -> CSVTable {
         func failed(_ message: String, line: Int? = nil) -> CSVTable {
             CSVTable(
                 file: file, header: [], rows: [],
@@ -74,7 +75,8 @@ struct CSVTable {
         }
         let rawHeader = reader.headerRow ?? []
         let header = rawHeader.map { $0.trimmingCharacters(in: .whitespaces) }
-        var errors = checkHeader(header, file: file, required: required, optional: optional)
+        var errors = checkHeader(
+            header, file: file, required: required, optional: allowsOtherColumns ? header.filter { !required.contains($0) } : optional)
 
         var rows: [Row] = []
         var line = 1 + newlineCount(rawHeader)

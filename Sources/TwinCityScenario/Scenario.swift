@@ -30,15 +30,20 @@ public struct Scenario: Sendable {
     /// How many runs with successive seeds the scenario asks for (`[run].replications`, ≥ 1).
     public var replications: Int
     /// The scenario as resolved, as a JSON-compatible tree (every key with its final value,
-    /// including all model parameters by catalogue name and the absolute roster path), for
+    /// including all model parameters by catalogue name, the absolute roster path, every
+    /// policy with its defaults, the `--set` overrides and the files extended), for
     /// manifest.json.
     public var resolved: [String: ScenarioValue]
+    /// The scenario's `[[policy]]` tables as the model's policy types, in the order written
+    /// (a parent file's first), their ids checked against the roster and the sectors; empty
+    /// for a core–periphery scenario. Pass them to `Simulation(…, policies:)`.
+    public var policies: [any Policy]
 
     /// Creates a scenario from its parts; `ScenarioLoader.load` is the usual way to get one.
     public init(
         path: String, name: String, description: String, kind: ScenarioKind,
         settings: SimulationSettings, parameters: ModelParameters, replications: Int,
-        resolved: [String: ScenarioValue]
+        resolved: [String: ScenarioValue], policies: [any Policy] = []
     ) {
         self.path = path
         self.name = name
@@ -48,6 +53,7 @@ public struct Scenario: Sendable {
         self.parameters = parameters
         self.replications = replications
         self.resolved = resolved
+        self.policies = policies
     }
 }
 

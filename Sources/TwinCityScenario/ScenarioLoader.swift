@@ -14,7 +14,7 @@ public enum ScenarioLoader {
     public static let defaultRoster = "seeds/cities.csv"
 
     /// Keys allowed at the top level of a scenario file.
-    static let topLevelKeys = ["schema", "name", "description", "kind", "roster", "time", "run", "model", "core_periphery"]
+    static let topLevelKeys = ["schema", "name", "description", "kind", "roster", "extends", "time", "run", "model", "core_periphery", "policy"]
     static let kinds = ["region", "core_periphery"]
     static let timeKeys = ["start", "end", "dt"]
     static let runKeys = ["seed", "replications"]
@@ -28,27 +28,49 @@ public enum ScenarioLoader {
 
     /// Loads and validates a scenario file.
     ///
-    /// Every key is checked before anything is computed: unknown keys (with the nearest valid
-    /// one suggested), wrong types, values outside their range, NaN and infinities, and the
-    /// relations between values (end ≥ start, base mixes summing to 1). A file of another
-    /// schema version is refused without checking its keys against this version's.
+    /// The file is read with the files it `extends` merged under it and the `overrides` laid
+    /// on top, and every key of the result is checked before anything is computed: unknown
+    /// keys (with the nearest valid one suggested), wrong types, values outside their range,
+    /// NaN and infinities, and the relations between values (end ≥ start, base mixes summing
+    /// to 1). When the scenario has policies, the roster is read to check the cities, zones
+    /// and links they name. A file of another schema version is refused without checking its
+    /// keys against this version's.
     ///
     /// - Parameters:
     ///   - path: The scenario file; errors name it as given.
-    ///   - seed: Replaces `[run].seed` when given (the command line's `--seed`).
-    /// - Throws: `InputError` for one problem, `InputErrors` for several (top to bottom), each
-    ///   with the file, line and column of the key where known, and the key path.
-    public static func load(path: String, seed: UInt64? = nil) throws -> Scenario {
-        let document = try read(path)
-        let root = document.root
-        var reader = TableReader(file: path, positions: document.positions)
+    ///   - seed: Replaces `[run].seed` when given (the command line's `--seed`); it takes
+    ///     precedence over an override of `run.seed`.
+    ///   - overrides: `KEY=VALUE` texts of the command line's `--set` options, applied in
+    ///     order (format in docs/SCENARIOS.md, "Overrides"); errors in their values name
+    ///     `--set` as their source.
+    /// - Throws: `InputError` for one problem, `InputErrors` for several (file by file, top to
+    ///   bottom, `--set` last), each with the file, line and column of the key where known,
+    ///   and the key path.
+    public static func load(path: String, seed: UInt64? = nil, overrides: [String] = []) throws -> Scenario {
+        try load(path: path, seed: seed, overrides: overrides, readsRoster: false)
+    }
+
+    /// Checks a scenario file as `load` does and reads its roster too, even when no policy
+    /// needs it, so that every error of the scenario and its roster files is reported; it
+    /// calibrates nothing. This is `twincity validate`.
+    ///
+    /// - Throws: as `load`, with the roster files' own errors (`InputError`s naming the CSV
+    ///   file) after the scenario's.
+    @discardableResult
+    public static func validate(path: String, overrides: [String] = []) throws -> Scenario {
+        try load(path: path, seed: nil, overrides: overrides, readsRoster: true)
+    }
+
+    private static func load(path: String, seed: UInt64?, overrides: [String], readsRoster: Bool) throws -> Scenario {
+        var source = try ScenarioSource.read(path)
+        // Policies are checked against the years the files give, so that `--set time.end=…`
+        // can shorten a run without making its later policies an error (docs/SCENARIOS.md).
+        let fileYears = runYears(source.root["time"])
+        let overrideErrors = source.apply(overrides: overrides)
+        let root = source.root
+        var reader = TableReader(file: path, positions: source.locations)
 
         readSchema(root["schema"], &reader)
-        // Another version's keys mean other things: checking them against this version would
-        // bury the one error that matters under many that do not.
-        if case .integer(let version)? = root["schema"], version != schemaVersion {
-            try InputErrors.throwIfAny(reader.errors)
-        }
         reader.rejectUnknownKeys(root, at: [], allowed: topLevelKeys, context: "the scenario file")
 
         let name: String?
@@ -65,6 +87,9 @@ public enum ScenarioLoader {
 
         var kind: ScenarioKind?
         var parameters = ModelParameters()
+        var policies: [any Policy] = []
+        var resolvedPolicies: [ScenarioValue] = []
+        var rosterErrors: [InputError] = []
         switch kindName {
         case "region":
             if root["core_periphery"] != nil {
@@ -73,6 +98,24 @@ public enum ScenarioLoader {
             let roster = readRoster(root["roster"], scenarioPath: path, &reader)
             parameters = readModel(root["model"], &reader)
             kind = roster.map { .region(rosterPath: $0) }
+            let policyNode = root[ScenarioSource.policyKey]
+            var checks = PolicyChecks(cities: nil, zones: nil, sectors: parameters.sectors.map(\.id), years: fileYears)
+            if let rosterPath = roster, readsRoster || policyNode != nil {
+                do {
+                    let cities = try RosterLoader.load(cities: rosterPath).cities
+                    checks.cities = cities.map(\.id)
+                    checks.zones = cities.reduce(into: []) { zones, city in if !zones.contains(city.zone) { zones.append(city.zone) } }
+                } catch let error as InputError {
+                    rosterErrors = [error]
+                } catch let errors as InputErrors {
+                    rosterErrors = errors.errors
+                } catch let error as RosterError {
+                    reader.fail(["roster"], "roster \(rosterPath): \(error)")
+                }
+            }
+            if let policyNode {
+                (policies, resolvedPolicies) = readPolicies(policyNode, checks: checks, &reader)
+            }
         case "core_periphery":
             if root["roster"] != nil {
                 reader.fail(["roster"], "applies to kind = \"region\" only; a core_periphery scenario has two model cities, not a roster")
@@ -80,7 +123,10 @@ public enum ScenarioLoader {
             if root["model"] != nil {
                 reader.fail(["model"], "applies to kind = \"region\" only; a core_periphery scenario derives its model parameters from [core_periphery]")
             }
-            if let settings = readCorePeriphery(root["core_periphery"], &reader), reader.errors.isEmpty {
+            if root[ScenarioSource.policyKey] != nil {
+                reader.fail([ScenarioSource.policyKey], "policies apply to kind = \"region\" only; the core_periphery model has no city governments or roster for them to act on")
+            }
+            if let settings = readCorePeriphery(root["core_periphery"], &reader), reader.errors.isEmpty, overrideErrors.isEmpty {
                 do {
                     parameters = try CorePeriphery.setup(settings).1
                     kind = .corePeriphery(settings)
@@ -93,9 +139,13 @@ public enum ScenarioLoader {
             // The kind is misspelt: still check what can be checked on its own.
             if let node = root["model"] { _ = readModel(node, &reader) }
             if let node = root["core_periphery"] { _ = readCorePeriphery(node, &reader) }
+            if let node = root[ScenarioSource.policyKey] {
+                let checks = PolicyChecks(cities: nil, zones: nil, sectors: ModelParameters.defaultSectors.map(\.id), years: fileYears)
+                _ = readPolicies(node, checks: checks, &reader)
+            }
         }
 
-        try InputErrors.throwIfAny(sortedByPosition(reader.errors))
+        try InputErrors.throwIfAny(sortedByPosition(reader.errors + overrideErrors, files: source.files) + rosterErrors)
         guard let name, let kind, let start = time.start, let end = time.end, let dt = time.dt,
               let fileSeed = run.seed, let replications = run.replications
         else {
@@ -104,46 +154,54 @@ public enum ScenarioLoader {
             throw InputError(file: path, message: "the scenario could not be read")
         }
         let settings = SimulationSettings(startYear: start, endYear: end, dt: dt, seed: seed ?? UInt64(fileSeed))
+        var resolved = resolvedTree(
+            name: name, description: description, kind: kind, settings: settings,
+            parameters: parameters, replications: replications)
+        if case .region = kind { resolved[ScenarioSource.policyKey] = .array(resolvedPolicies) }
+        resolved["overrides"] = .array(overrides.map(ScenarioValue.string))
+        resolved["extends"] = .array(source.parents.map(ScenarioValue.string))
         return Scenario(
             path: path, name: name, description: description, kind: kind, settings: settings,
-            parameters: parameters, replications: replications,
-            resolved: resolvedTree(
-                name: name, description: description, kind: kind, settings: settings,
-                parameters: parameters, replications: replications))
+            parameters: parameters, replications: replications, resolved: resolved, policies: policies)
     }
 
-    /// The parsed file; a missing file or a TOML syntax error is thrown with its position.
-    private static func read(_ path: String) throws -> TOMLDocument {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-            throw InputError(file: path, message: "scenario file not found")
+    /// `[time].start` and `.end` as the files give them (defaults for what they leave out), or
+    /// `nil` when either is not a finite number or end precedes start (reported under `[time]`).
+    private static func runYears(_ node: TOMLNode?) -> (start: Double, end: Double)? {
+        let defaults = SimulationSettings()
+        var table: [String: TOMLNode] = [:]
+        if let node {
+            guard case .table(let written) = node else { return nil }
+            table = written
         }
-        guard !isFolder.boolValue else {
-            throw InputError(file: path, message: "is a folder; expected a scenario file (.toml)")
+        func year(_ key: String, _ fallback: Double) -> Double? {
+            switch table[key] {
+            case nil: return fallback
+            case .integer(let n)?: return Double(n)
+            case .float(let x)? where x.isFinite: return x
+            default: return nil
+            }
         }
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw InputError(file: path, message: "cannot be read as UTF-8 text")
-        }
-        do {
-            return try TOMLDocument(text: text)
-        } catch let error as TOMLParseError {
-            throw InputError(
-                file: path, line: error.source.begin.line, column: error.source.begin.column,
-                message: "TOML syntax error: \(error.description)")
-        }
+        guard let start = year("start", defaults.startYear), let end = year("end", defaults.endYear), end >= start else { return nil }
+        return (start, end)
     }
 
-    /// Orders errors top to bottom; errors about missing keys (no line) come first.
-    private static func sortedByPosition(_ errors: [InputError]) -> [InputError] {
-        errors.enumerated().sorted { a, b in
-            let pa = (a.element.line ?? 0, a.element.column ?? 0)
-            let pb = (b.element.line ?? 0, b.element.column ?? 0)
+    /// Orders errors file by file (the file given, then those it extends, then `--set`), top
+    /// to bottom; errors about missing keys (no line) come first in their file.
+    private static func sortedByPosition(_ errors: [InputError], files: [String]) -> [InputError] {
+        var rank: [String: Int] = [SourceLocation.commandLine: Int.max]
+        for (n, file) in files.enumerated() where rank[file] == nil { rank[file] = n }
+        return errors.enumerated().sorted { a, b in
+            let pa = (rank[a.element.file] ?? 0, a.element.line ?? 0, a.element.column ?? 0)
+            let pb = (rank[b.element.file] ?? 0, b.element.line ?? 0, b.element.column ?? 0)
             return pa != pb ? pa < pb : a.offset < b.offset
         }.map(\.element)
     }
 
     // MARK: - Sections
 
+    /// `schema`: present and a whole number. A file of another version never gets here
+    /// (`ScenarioSource.read` refuses it alone); `--set schema=…` can.
     private static func readSchema(_ node: TOMLNode?, _ reader: inout TableReader) {
         guard let node else {
             reader.fail(["schema"], "missing; a scenario file states its format version, schema = \(schemaVersion)")
@@ -189,17 +247,21 @@ public enum ScenarioLoader {
     }
 
     /// The roster's cities table as an absolute path, or `nil` (with an error) when it is not
-    /// there. A relative `roster` is taken from the scenario file's folder, so a scenario
-    /// works from any current directory.
+    /// there. A relative `roster` is taken from the folder of the file that writes it (the
+    /// current directory for `--set`), so a scenario works from any current directory and a
+    /// scenario extending another finds the roster its parent names.
     private static func readRoster(_ node: TOMLNode?, scenarioPath: String, _ reader: inout TableReader) -> String? {
         let folder = URL(fileURLWithPath: scenarioPath).absoluteURL.deletingLastPathComponent().standardizedFileURL
         let files = FileManager.default
         if let node {
             guard let given = reader.string(node, at: ["roster"], nonEmpty: true) else { return nil }
-            let path = URL(fileURLWithPath: given, relativeTo: folder).standardizedFileURL.path
+            let base = reader.positions[["roster"]]?.folder ?? folder
+            let path = URL(fileURLWithPath: given, relativeTo: base).standardizedFileURL.path
             var isFolder: ObjCBool = false
+            let whose = reader.positions[["roster"]]?.file == SourceLocation.commandLine
+                ? "a relative path is taken from the current directory" : "a relative path is taken from the scenario file's folder"
             guard files.fileExists(atPath: path, isDirectory: &isFolder) else {
-                reader.fail(["roster"], "roster file not found: \(path) (a relative path is taken from the scenario file's folder)")
+                reader.fail(["roster"], "roster file not found: \(path) (\(whose))")
                 return nil
             }
             guard !isFolder.boolValue else {
@@ -345,7 +407,7 @@ public enum ScenarioLoader {
             table = ["model"]
         }
         let written = keys.compactMap { key in reader.positions[key].map { (key, $0) } }
-        return written.min { ($0.1.line, $0.1.column) < ($1.1.line, $1.1.column) }?.0 ?? table
+        return written.min { $0.1.order < $1.1.order }?.0 ?? table
     }
 
     // MARK: - Core–periphery

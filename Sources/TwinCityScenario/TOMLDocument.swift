@@ -47,7 +47,9 @@ struct TOMLDocument {
     /// The root table.
     var root: [String: TOMLNode]
     /// Where each key path (e.g. `["model", "sectors", "services"]`) is first written: its
-    /// key in a `key = value` line or its segment in a `[table]` header.
+    /// key in a `key = value` line or its segment in a `[table]` header. An element of an
+    /// array is the segment `[n]` (from 0): `["policy", "[1]", "cities", "[0]"]`, located at
+    /// its `[[policy]]` header or at the element's first character.
     var positions: [[String]: SourcePosition]
 
     /// Parses TOML text.
@@ -119,17 +121,27 @@ struct TOMLKeyLocator {
 
     // MARK: - Grammar
 
-    /// `[a.b]` or `[[a.b]]`: records the path and returns the table that follows.
+    /// `[a.b]` or `[[a.b]]`: records the path and returns the table that follows. A segment
+    /// naming an array of tables stands for its latest element, as in TOML itself, so
+    /// `[[policy.links]]` after the second `[[policy]]` is `policy[1].links[n]`.
     private mutating func header() -> [String] {
         let isArray = peek(1) == "["
+        let at = SourcePosition(line: line, column: column)
         advance()
         if isArray { advance() }
         let segments = key()
-        var path = record(segments, prefix: [])
-        if isArray {
-            let n = arrayTableCounts[path, default: 0]
-            arrayTableCounts[path] = n + 1
-            path.append("[\(n)]")
+        var path: [String] = []
+        for (k, segment) in segments.enumerated() {
+            path.append(segment.name)
+            if positions[path] == nil { positions[path] = segment.at }
+            if isArray && k == segments.count - 1 {
+                let n = arrayTableCounts[path, default: 0]
+                arrayTableCounts[path] = n + 1
+                path.append("[\(n)]")
+                positions[path] = at
+            } else if let n = arrayTableCounts[path] {
+                path.append("[\(n - 1)]")
+            }
         }
         skipToLineEnd()
         return path
@@ -158,7 +170,10 @@ struct TOMLKeyLocator {
                     advance()
                     element += 1
                 } else {
-                    value(path: path + ["[\(element)]"])
+                    // Each element is located, so an error can point at `cities[1]`.
+                    let elementPath = path + ["[\(element)]"]
+                    if positions[elementPath] == nil { positions[elementPath] = SourcePosition(line: line, column: column) }
+                    value(path: elementPath)
                 }
                 if index == start { advance() }
             }

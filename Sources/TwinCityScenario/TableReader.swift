@@ -2,17 +2,40 @@
 // line, column and key path, so one pass over a file reports every bad value.
 import Foundation
 
+/// Where a value of a scenario was written: a line of one of the scenario's files (the file
+/// given, or one it extends), or a `--set` option of the command line.
+struct SourceLocation: Equatable {
+    /// The file as shown in errors (the path as given, or reached through `extends`), or
+    /// `--set` for a value from the command line.
+    var file: String
+    /// Order of the source, for sorting errors: 0 for the file given, 1 for the file it
+    /// extends and so on, `Int.max` for `--set`.
+    var rank: Int
+    /// 1-based line and column, `nil` for `--set`.
+    var line: Int?
+    var column: Int?
+    /// The folder a relative path written there is taken from: the file's folder, or the
+    /// current directory for `--set`.
+    var folder: URL
+
+    /// The name errors give to the command line as a source.
+    static let commandLine = "--set"
+
+    /// Sort key: source, then line, then column.
+    var order: (Int, Int, Int) { (rank, line ?? 0, column ?? 0) }
+}
+
 /// Reads values out of a parsed TOML document, collecting an `InputError` for each key that
 /// is unknown, of the wrong type or out of range.
 struct TableReader {
-    /// The file as the user gave it, for errors.
+    /// The file as the user gave it, for errors about keys written nowhere.
     let file: String
     /// Where each key path is written.
-    let positions: [[String]: SourcePosition]
+    let positions: [[String]: SourceLocation]
     /// Errors found so far.
     private(set) var errors: [InputError] = []
 
-    init(file: String, positions: [[String]: SourcePosition]) {
+    init(file: String, positions: [[String]: SourceLocation]) {
         self.file = file
         self.positions = positions
     }
@@ -20,15 +43,15 @@ struct TableReader {
     // MARK: - Errors
 
     /// Records an error about `path`, located at the key itself or, for a key that is not
-    /// written in the file (a missing one), at the nearest enclosing table that is.
+    /// written anywhere (a missing one), at the nearest enclosing table that is.
     mutating func fail(_ path: [String], _ message: String, key: String? = nil) {
         let at = position(of: path)
         errors.append(InputError(
-            file: file, line: at?.line, column: at?.column, key: key ?? Self.keyPath(path), message: message))
+            file: at?.file ?? file, line: at?.line, column: at?.column, key: key ?? Self.keyPath(path), message: message))
     }
 
     /// Position of `path` or of its nearest written ancestor.
-    func position(of path: [String]) -> SourcePosition? {
+    func position(of path: [String]) -> SourceLocation? {
         var path = path
         while !path.isEmpty {
             if let at = positions[path] { return at }
@@ -37,20 +60,34 @@ struct TableReader {
         return nil
     }
 
-    /// `model.sectors.services.base_mix`; a segment that is not a bare TOML key is quoted.
+    /// `model.sectors.services.base_mix`, `policy[2].cities[1]`: a segment that is not a bare
+    /// TOML key is quoted, an array index `[n]` follows its array without a dot.
     static func keyPath(_ path: [String]) -> String {
-        path.map { segment in
-            segment.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" }
-                && !segment.isEmpty ? segment : "\"\(segment)\""
-        }.joined(separator: ".")
+        var text = ""
+        for segment in path {
+            if isIndex(segment) {
+                text += segment
+                continue
+            }
+            let bare = !segment.isEmpty && segment.unicodeScalars.allSatisfy {
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-"
+            }
+            text += (text.isEmpty ? "" : ".") + (bare ? segment : "\"\(segment)\"")
+        }
+        return text
+    }
+
+    /// True for an array index segment, `[0]`, `[12]`.
+    static func isIndex(_ segment: String) -> Bool {
+        segment.count >= 3 && segment.first == "[" && segment.last == "]" && segment.dropFirst().dropLast().allSatisfy(\.isNumber)
     }
 
     /// The keys of `table` in the order they are written in the file, so errors come out top
     /// to bottom (the parser keeps them sorted by name).
     func orderedKeys(_ table: [String: TOMLNode], at path: [String]) -> [String] {
         table.keys.sorted { a, b in
-            let pa = positions[path + [a]].map { ($0.line, $0.column) } ?? (Int.max, 0)
-            let pb = positions[path + [b]].map { ($0.line, $0.column) } ?? (Int.max, 0)
+            let pa = positions[path + [a]]?.order ?? (Int.max, Int.max, 0)
+            let pb = positions[path + [b]]?.order ?? (Int.max, Int.max, 0)
             return pa != pb ? pa < pb : a < b
         }
     }

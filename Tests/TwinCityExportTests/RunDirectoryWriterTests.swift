@@ -145,8 +145,17 @@ final class RunDirectoryWriterTests: XCTestCase {
         let manifest = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         XCTAssertEqual(Set(manifest.keys), [
             "twincity_version", "scenario", "seed", "start_year", "end_year", "dt", "cities", "sectors",
-            "files", "wall_time_seconds", "created", "gsl_version",
+            "files", "wall_time_seconds", "created", "gsl_version", "replications", "seeds", "city_names",
+            "city_coordinates",
         ])
+        XCTAssertEqual(Set(try documentedColumns(under: "## `manifest.json`").map(\.0)), Set(manifest.keys),
+                       "docs/OUTPUTS.md documents every key of manifest.json")
+        XCTAssertEqual(manifest["replications"] as? Int, 1)
+        XCTAssertEqual(manifest["seeds"] as? [Int], [42], "a single run uses the master seed itself")
+        XCTAssertEqual(manifest["city_names"] as? [String: String], ["chengdu": "Chengdu", "deyang": "Deyang", "chongqing": "Chongqing"])
+        let coordinates = try XCTUnwrap(manifest["city_coordinates"] as? [String: [String: Double]])
+        XCTAssertEqual(coordinates["deyang"], ["latitude": 31.13, "longitude": 104.40])
+        XCTAssertEqual(Set(coordinates.keys), ["chengdu", "deyang", "chongqing"])
         XCTAssertEqual(manifest["twincity_version"] as? String, "9.9.9-test")
         XCTAssertEqual(manifest["gsl_version"] as? String, "2.x-test")
         XCTAssertEqual(manifest["seed"] as? Int, 42)

@@ -1,0 +1,113 @@
+// Writes the exact inputs of a problem, and the model's results on it, for the numpy
+// reference (reference/README in ../README.md): JSON for vectors and scalars (Double's
+// description round-trips exactly), raw little-endian float64 for the N×N matrices.
+import Foundation
+import TwinCityModel
+
+struct StateJSON: Codable {
+    var urbanPopulation, ruralPopulation, capital, productivity, ruralProductivity: [Double]
+    var housing, publicServices, transfers, amenity, exports: [Double]
+
+    init(_ s: EconomyState) {
+        urbanPopulation = s.urbanPopulation; ruralPopulation = s.ruralPopulation; capital = s.capital
+        productivity = s.productivity; ruralProductivity = s.ruralProductivity; housing = s.housing
+        publicServices = s.publicServices; transfers = s.transfers; amenity = s.amenity; exports = s.exports
+    }
+}
+
+struct EquilibriumJSON: Codable {
+    var prices, wages, gdp, expenditure, returns, priceIndex: [Double]
+    var iterations: Int
+    var residual: Double
+    var solver: String
+
+    init(_ e: Equilibrium) {
+        prices = e.prices; wages = e.wages; gdp = e.gdp; expenditure = e.expenditure; returns = e.returns
+        priceIndex = e.priceIndex; iterations = e.iterations; residual = e.residual; solver = e.solver.rawValue
+    }
+}
+
+struct StructureJSON: Codable {
+    var n: Int
+    var sectors: Int
+    var cityIDs: [String]
+    var provinces: [String]
+    var expenditureShares: [Double]
+    var housingShare: Double
+    var agglomeration: Double
+    /// Raw float64 files, relative to the problem folder: travel times t (N×N, hours), trade
+    /// weights T^s (S×N×N), migration accessibility W (N×N); row-major, row = origin.
+    var files: [String: String]
+}
+
+/// Timing of the model on exactly the exported tick, seconds (best of the repeats).
+struct TickProblemTiming: Codable {
+    var equilibrium: Double
+    var agents: Double
+    var flows: Double
+    var total: Double
+    var repeats: Int
+    var equilibriumIterations: Int
+}
+
+struct TickProblemJSON: Codable {
+    var kind = "tick"
+    var structure: StructureJSON
+    var parameters: ModelParameters
+    var tick: Int
+    var year: Double
+    var dt: Double
+    var state: StateJSON
+    var start: EquilibriumJSON?
+    var subsidy, retention, publicSpendingShare, lastArrivals: [Double]
+    var swiftEquilibrium: EquilibriumJSON
+    var swiftAfter: StateJSON
+    var swiftTiming: TickProblemTiming
+}
+
+struct RunProblemJSON: Codable {
+    var kind = "run"
+    var structure: StructureJSON
+    var parameters: ModelParameters
+    var state: StateJSON
+    var basePrices: [Double]
+    var baseRent: [Double]
+    var startYear, endYear, dt: Double
+    var seed: UInt64
+    /// The model's run of the same setup with productivity shocks switched off (the shocks are
+    /// GSL draws the reference does not reproduce): region real GDP per tick, final state.
+    var swiftNoShockRealGDP: [Double]
+    var swiftNoShockFinal: StateJSON
+    var swiftNoShockFinalPrices: [Double]
+    /// Simulation.run over the 30 years, best of `repeats`, seconds: default solver, fixed point.
+    var swiftRunSeconds: Double
+    var swiftRunSecondsFixedPoint: Double
+    var repeats: Int
+}
+
+enum Export {
+    static func structure(_ setup: SimulationSetup, parameters: ModelParameters, to folder: URL) throws -> StructureJSON {
+        let s = setup.structure
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try writeFloat64(s.travelTimes, to: folder.appendingPathComponent("travel_times.f64"))
+        try writeFloat64(s.tradeWeights.flatMap { $0 }, to: folder.appendingPathComponent("trade_weights.f64"))
+        let migration = Migration(structure: s, cities: setup.cities, parameters: parameters)
+        try writeFloat64(migration.accessibility, to: folder.appendingPathComponent("accessibility.f64"))
+        return StructureJSON(
+            n: s.cityCount, sectors: s.sectorCount, cityIDs: s.cityIDs, provinces: setup.cities.map(\.province),
+            expenditureShares: s.expenditureShares, housingShare: s.housingShare, agglomeration: s.agglomeration,
+            files: ["travelTimes": "travel_times.f64", "tradeWeights": "trade_weights.f64", "accessibility": "accessibility.f64"])
+    }
+
+    static func tick(_ problem: TickProblem, setup: SimulationSetup, parameters: ModelParameters, dt: Double, timing: TickProblemTiming, to folder: URL) throws {
+        let structure = try structure(setup, parameters: parameters, to: folder)
+        let json = TickProblemJSON(
+            structure: structure, parameters: parameters, tick: problem.tick, year: problem.year, dt: dt,
+            state: StateJSON(problem.state), start: problem.start.map(EquilibriumJSON.init),
+            subsidy: problem.agents.map(\.subsidy), retention: problem.agents.map(\.retention),
+            publicSpendingShare: problem.agents.map(\.publicSpendingShare), lastArrivals: problem.lastArrivals,
+            swiftEquilibrium: EquilibriumJSON(problem.equilibrium), swiftAfter: StateJSON(problem.after),
+            swiftTiming: timing)
+        try writeJSON(json, to: folder.appendingPathComponent("problem.json"))
+    }
+}

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Runs every benchmark of the model core and the numpy reference, checks that they agree, and
+# writes Benchmarks/RESULTS.md. About 2 minutes after a build (a clean release build of the
+# benchmark package takes a few minutes more). Usage, from anywhere:
+#
+#     Benchmarks/run.sh
+#
+# Needs swift, python3 with numpy and scipy. Intermediate files go to Benchmarks/.work/.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$here"
+work="$here/.work"
+rm -rf "$work"
+mkdir -p "$work"
+
+load() { cut -d' ' -f1 /proc/loadavg; }
+load_start="$(load)"
+date_start="$(date -u '+%Y-%m-%d %H:%M UTC')"
+
+echo "== building the benchmarks (release)"
+# Touching the manifest makes SwiftPM look again at the main package's source files.
+touch Package.swift
+swift build -c release 2>&1 | tail -n 3
+bench="$(swift build -c release --show-bin-path)/TwinCityBench"
+
+echo "== memory bandwidth"
+"$bench" bandwidth --out "$work/bandwidth-start.json"
+
+echo "== time per tick"
+"$bench" size --cities 22 --years 30 --repeats 5 --export "$work/tick-22" --out "$work/size-22.json"
+"$bench" size --cities 200 --years 15 --repeats 5 --export "$work/tick-200" --out "$work/size-200.json"
+"$bench" size --cities 1000 --years 8 --repeats 3 --export "$work/tick-1000" --out "$work/size-1000.json"
+"$bench" size --cities 3000 --years 4 --repeats 3 --export "$work/tick-3000" --out "$work/size-3000.json"
+
+echo "== 22-city runs"
+"$bench" export-run --repeats 5 --out "$work/run-22"
+
+echo "== sweep throughput"
+"$bench" sweep --runs 48 --out "$work/sweep.json"
+
+echo "== numpy reference and cross-check"
+status=0
+python3 reference/bench_reference.py --work "$work" --out "$work/python.json" || status=$?
+
+"$bench" bandwidth --out "$work/bandwidth-end.json"
+
+python3 - "$work/machine.json" "$date_start" "$load_start" "$(load)" "$(swift --version 2>&1 | head -n 1)" <<'EOF'
+import json, os, re, sys
+import numpy as np
+out, date, load_start, load_end, swift = sys.argv[1:]
+cpu = "unknown"
+with open("/proc/cpuinfo") as f:
+    for line in f:
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+with open("/proc/meminfo") as f:
+    mem_kib = int(re.search(r"MemTotal:\s+(\d+)", f.read()).group(1))
+try:
+    blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+    numpy_blas = f"{blas.get('name')} {blas.get('version')}, {os.cpu_count()} threads (default)"
+except Exception:
+    numpy_blas = "unknown"
+json.dump(dict(date=date, cpu=cpu, cores=os.cpu_count(), memory=f"{mem_kib / 2**20:.1f} GiB",
+               loadStart=load_start, loadEnd=load_end, swift=swift, numpyBlas=numpy_blas),
+          open(out, "w"), indent=2)
+EOF
+
+python3 report.py --work "$work" --machine "$work/machine.json" --out "$here/RESULTS.md"
+echo "== wrote $here/RESULTS.md"
+if [ "$status" -ne 0 ]; then
+    echo "the numpy reference disagreed with the model (see RESULTS.md)" >&2
+    exit "$status"
+fi

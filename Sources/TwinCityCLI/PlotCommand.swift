@@ -1,0 +1,137 @@
+// `twincity plot`: charts of a run directory drawn with gnuplot (docs/PLOTTING.md).
+import ArgumentParser
+import Foundation
+import TwinCityPlot
+import TwinCityScenario
+
+extension PlotFormat: ExpressibleByArgument {}
+
+/// Draws a variable of a run over the years, or the largest flows of one year on a map.
+struct PlotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plot",
+        abstract: "Plot a run directory: a variable over the years, or a year's largest flows on a map.",
+        discussion: """
+            A line chart of --var (a column of cities.csv or region.csv, docs/OUTPUTS.md) has \
+            one line per city (--cities, default all), per zone total (--zones) or for the \
+            region (--region); an ensemble's lines are its means with the 5th–95th percentile \
+            band shaded; --compare overlays a second run with dashed lines. --flows draws the \
+            --top largest flows of --year as arrows between the cities. Needs gnuplot \
+            (Debian: gnuplot-nox). Exit status: 0 on success, 2 for a variable, city, zone or \
+            year the run does not have, 1 when gnuplot is missing or fails.
+            """
+    )
+
+    /// The run directory to plot.
+    @Argument(help: ArgumentHelp("Run directory written by `twincity run`.", valueName: "run-dir"))
+    var runDirectory: String
+
+    /// The variable of a line chart.
+    @Option(name: .customLong("var"), help: ArgumentHelp("Variable to plot: a column of cities.csv or region.csv, e.g. gdp.", valueName: "name"))
+    var variable: String?
+
+    /// Comma-separated city ids.
+    @Option(help: ArgumentHelp("One line per city, e.g. chengdu,chongqing (default: every city).", valueName: "ids"))
+    var cities: String?
+
+    /// Comma-separated zone ids.
+    @Option(help: ArgumentHelp("One line per zone, the sum over its cities, e.g. chengdu_plain,south.", valueName: "ids"))
+    var zones: String?
+
+    /// One line for the whole region.
+    @Flag(help: "One line for the region (region.csv, or the sum over all cities).")
+    var region = false
+
+    /// The flow kind of a flow map.
+    @Option(help: ArgumentHelp("Draw a flow map instead: population, capital or industry.", valueName: "kind"))
+    var flows: String?
+
+    /// The year of a flow map.
+    @Option(help: ArgumentHelp("Year of the flow map (a recorded year after the first).", valueName: "year"))
+    var year: Double?
+
+    /// How many flows the map draws.
+    @Option(help: ArgumentHelp("Number of largest flows drawn on the map.", valueName: "k"))
+    var top = 10
+
+    /// Picture format; `nil` means the extension of `--out`, else PNG.
+    @Option(help: ArgumentHelp("png or svg (default: from --out's extension, else png).", valueName: "format"))
+    var format: PlotFormat?
+
+    /// Output file; `nil` means `RUN_DIR/plots/<var>.<format>`.
+    @Option(help: ArgumentHelp("Picture to write. Default: RUN_DIR/plots/<var>.<format> (flows_<kind>_<year>.<format> for a map).", valueName: "file"))
+    var out: String?
+
+    /// A second run drawn dashed.
+    @Option(help: ArgumentHelp("Another run directory, overlaid with dashed lines.", valueName: "run-dir"))
+    var compare: String?
+
+    /// Replaces the generated title.
+    @Option(help: ArgumentHelp("Chart title.", valueName: "text"))
+    var title: String?
+
+    func validate() throws {
+        guard (variable == nil) != (flows == nil) else {
+            throw ValidationError("give either --var NAME (a line chart) or --flows KIND --year YEAR (a flow map)")
+        }
+        let scopes = [cities != nil, zones != nil, region].filter { $0 }.count
+        if scopes > 1 { throw ValidationError("give at most one of --cities, --zones and --region") }
+        if flows != nil {
+            if year == nil { throw ValidationError("--flows needs --year, the year whose flows to draw") }
+            if scopes > 0 || compare != nil { throw ValidationError("--cities, --zones, --region and --compare apply to --var only") }
+            if top < 1 { throw ValidationError("--top must be at least 1, got \(top)") }
+        } else if year != nil {
+            throw ValidationError("--year applies to --flows only; a line chart shows every year")
+        }
+    }
+
+    func run() throws {
+        do {
+            let run = try RunData(path: runDirectory)
+            let chosenFormat = format ?? out.flatMap { PlotFormat(rawValue: URL(fileURLWithPath: $0).pathExtension.lowercased()) } ?? .png
+            let output: URL
+            if let variable {
+                let other = try compare.map { try RunData(path: $0) }
+                let chart = try LineChart(run: run, variable: variable, scope: scope, compare: other, title: title)
+                output = destination(default: "\(variable).\(chosenFormat.rawValue)")
+                try Gnuplot.render(chart, format: chosenFormat, to: output)
+            } else if let flows, let year {
+                let chart = try FlowMap(run: run, kind: flows, year: year, top: top, title: title)
+                let yearText = year == year.rounded() ? String(Int(year)) : String(year)
+                output = destination(default: "flows_\(flows)_\(yearText).\(chosenFormat.rawValue)")
+                try Gnuplot.render(chart, format: chosenFormat, to: output)
+            } else {
+                return
+            }
+            FileHandle.standardOutput.write(Data("Plot written to \(out ?? output.relativePath)\n".utf8))
+        } catch let error as PlotError where error.isUserInput {
+            throw PlotInputError(message: error.description)
+        }
+    }
+
+    /// The lines asked for; `nil` lets the chart choose (every city, or the region).
+    private var scope: LineChart.Scope? {
+        if let cities { return .cities(Self.list(cities)) }
+        if let zones { return .zones(Self.list(zones)) }
+        return region ? .region : nil
+    }
+
+    /// `--out`, or `name` in the run directory's `plots` folder.
+    private func destination(default name: String) -> URL {
+        if let out { return URL(fileURLWithPath: out) }
+        return URL(fileURLWithPath: runDirectory).appendingPathComponent("plots").appendingPathComponent(name)
+    }
+
+    /// Comma-separated ids, blanks trimmed, empty items dropped.
+    static func list(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+}
+
+/// A plot request naming something the run does not have: exit status 2.
+struct PlotInputError: UserInputError {
+    /// The sentence to show, naming the nearest valid name where there is one.
+    let message: String
+
+    var description: String { message }
+}

@@ -1,0 +1,143 @@
+// `twincity sweep analyze DIR`: sensitivity analysis of a finished sweep — Sobol indices with
+// bootstrap intervals, Morris statistics, or a grid's table of means.
+import ArgumentParser
+import Foundation
+import TwinCitySweep
+
+/// Prints the analysis a sweep's design supports.
+struct SweepAnalyzeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analyze",
+        abstract: "Sensitivity analysis of a sweep: Sobol indices, Morris statistics or grid means.",
+        discussion: """
+            sobol: first-order (Saltelli 2010) and total (Jansen) indices of each output, with \
+            percentile bootstrap intervals over the N base rows. morris: μ*, μ and σ of the \
+            elementary effects, per unit of each parameter's normalised range. grid: the mean \
+            of each output at each level of each parameter. random and lhs: mean, standard \
+            deviation and range of each output. A point's output is the mean of its finished \
+            replications.
+            """
+    )
+
+    /// The sweep's folder, or its database file.
+    @Argument(help: ArgumentHelp("The sweep's --out folder (with sweep.sqlite), or a sweep database file.", valueName: "dir"))
+    var directory: String
+
+    /// Bootstrap resamples.
+    @Option(help: ArgumentHelp("Bootstrap resamples for Sobol confidence intervals.", valueName: "b"))
+    var bootstrap = 1000
+
+    /// Confidence level.
+    @Option(help: ArgumentHelp("Confidence level of the Sobol intervals, in (0, 1).", valueName: "level"))
+    var confidence = 0.95
+
+    /// Bootstrap seed.
+    @Option(help: ArgumentHelp("Seed of the bootstrap. Default: the sweep's seed.", valueName: "n"))
+    var seed: UInt64?
+
+    /// Output format.
+    @Option(help: ArgumentHelp("table (aligned text) or csv (one row per statistic).", valueName: "format"))
+    var format: OutputFormat = .table
+
+    func validate() throws {
+        if bootstrap < 1 { throw ValidationError("--bootstrap must be at least 1, got \(bootstrap)") }
+        if !(confidence > 0 && confidence < 1) { throw ValidationError("--confidence must lie in (0, 1), e.g. 0.95, got \(confidence)") }
+        if format == .json { throw ValidationError("--format takes table or csv") }
+    }
+
+    func run() throws {
+        let analysis = try SweepAnalysis.analyze(
+            path: try SweepCommand.databasePath(directory), resamples: bootstrap, confidence: confidence, seed: seed)
+        let text = format == .csv ? Self.csv(analysis) : Self.table(analysis)
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    /// Four significant digits without an exponent between 10⁻³ and 10⁹ (`130900`,
+    /// `0.02084`), with one outside; `–` for a value that is not defined.
+    static func number(_ value: Double) -> String {
+        guard value.isFinite else { return "–" }
+        let magnitude = abs(value)
+        guard value != 0 else { return "0" }
+        guard magnitude >= 1e-3, magnitude < 1e9 else { return String(format: "%.3e", value) }
+        let decimals = max(0, 3 - Int(Foundation.log10(magnitude).rounded(.down)))
+        return String(format: "%.\(decimals)f", value)
+    }
+
+    /// Aligned tables, one per output.
+    static func table(_ analysis: SweepAnalysis) -> String {
+        let parameters = analysis.definition.parameters.map(\.path)
+        var text = "Sweep '\(analysis.definition.name)': \(analysis.design)\n"
+        text += "Runs recorded: \(analysis.counts.ok) ok, \(analysis.counts.failed) failed, of \(analysis.totalRuns)\n"
+        for (metric, section) in analysis.outputs {
+            text += "\n"
+            switch section {
+            case .sobol(let result):
+                let level = String(format: "%g", analysis.confidence * 100)
+                text += "\(metric): Sobol indices, \(result.rows) base rows, \(level) % bootstrap intervals (\(analysis.resamples) resamples)\n"
+                var table = TextTable(columns: [
+                    ("parameter", .left), ("S1", .right), ("S1 low", .right), ("S1 high", .right),
+                    ("ST", .right), ("ST low", .right), ("ST high", .right),
+                ])
+                for (i, name) in parameters.enumerated() {
+                    let s = result.firstOrder[i], t = result.total[i]
+                    table.rows.append([name] + [s.estimate, s.lower, s.upper, t.estimate, t.lower, t.upper].map(number))
+                }
+                text += table.render()
+            case .morris(let statistics):
+                text += "\(metric): Morris elementary effects (per unit of normalised range)\n"
+                var table = TextTable(columns: [("parameter", .left), ("mu*", .right), ("mu", .right), ("sigma", .right), ("effects", .right)])
+                for (name, s) in zip(parameters, statistics) {
+                    table.rows.append([name, number(s.meanAbsolute), number(s.mean), number(s.standardDeviation), String(s.count)])
+                }
+                text += table.render()
+            case .grid(let levels):
+                text += "\(metric): mean at each level of each parameter\n"
+                var table = TextTable(columns: [("parameter", .left), ("level", .right), ("mean", .right), ("points", .right)])
+                for (name, rows) in zip(parameters, levels) {
+                    for level in rows { table.rows.append([name, level.value.label, number(level.mean), String(level.count)]) }
+                }
+                text += table.render()
+            case .summary(let mean, let sd, let minimum, let maximum, let count):
+                text += "\(metric): over \(count) points\n"
+                var table = TextTable(columns: [("mean", .right), ("sd", .right), ("min", .right), ("max", .right)])
+                table.rows.append([mean, sd, minimum, maximum].map(number))
+                text += table.render()
+            }
+        }
+        return text
+    }
+
+    /// One row per statistic: `output,method,parameter,level,statistic,value,lower,upper,count`.
+    static func csv(_ analysis: SweepAnalysis) -> String {
+        let parameters = analysis.definition.parameters.map(\.path)
+        func cell(_ value: Double) -> String { value.isFinite ? CSVText.number(value) : "" }
+        var text = CSVText.record(["output", "method", "parameter", "level", "statistic", "value", "lower", "upper", "count"])
+        for (metric, section) in analysis.outputs {
+            switch section {
+            case .sobol(let result):
+                for (i, name) in parameters.enumerated() {
+                    for (statistic, interval) in [("S1", result.firstOrder[i]), ("ST", result.total[i])] {
+                        text += CSVText.record([metric, "sobol", name, "", statistic, cell(interval.estimate), cell(interval.lower), cell(interval.upper), String(result.rows)])
+                    }
+                }
+            case .morris(let statistics):
+                for (name, s) in zip(parameters, statistics) {
+                    for (statistic, value) in [("mu_star", s.meanAbsolute), ("mu", s.mean), ("sigma", s.standardDeviation)] {
+                        text += CSVText.record([metric, "morris", name, "", statistic, cell(value), "", "", String(s.count)])
+                    }
+                }
+            case .grid(let levels):
+                for (name, rows) in zip(parameters, levels) {
+                    for level in rows {
+                        text += CSVText.record([metric, "grid", name, level.value.label, "mean", cell(level.mean), "", "", String(level.count)])
+                    }
+                }
+            case .summary(let mean, let sd, let minimum, let maximum, let count):
+                for (statistic, value) in [("mean", mean), ("sd", sd), ("min", minimum), ("max", maximum)] {
+                    text += CSVText.record([metric, analysis.definition.sampler.kind.rawValue, "", "", statistic, cell(value), "", "", String(count)])
+                }
+            }
+        }
+        return text
+    }
+}

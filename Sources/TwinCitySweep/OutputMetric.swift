@@ -1,0 +1,261 @@
+// The outputs a sweep records: a column of region.csv or cities.csv (docs/OUTPUTS.md) at one
+// year, computed in-process from the run's ticks with the export layer's figures.
+import Foundation
+import TwinCityExport
+import TwinCityModel
+
+/// A syntax error in an output name.
+public struct OutputMetricSyntaxError: Error, Sendable {
+    /// What is wrong, as a sentence fragment.
+    public var message: String
+}
+
+/// One recorded output: `region.<column>@<year>` or `city.<id>.<column>@<year>`, the column
+/// named as in region.csv or cities.csv (docs/OUTPUTS.md), in that column's unit.
+public struct OutputMetric: Sendable, Hashable {
+    /// Whose figure it is.
+    public enum Scope: Sendable, Hashable {
+        /// The whole region (region.csv).
+        case region
+        /// One city of the roster, by id (cities.csv).
+        case city(String)
+    }
+
+    /// The name as written in the sweep file, e.g. `region.theil@2035`.
+    public var name: String
+    /// The region or a city.
+    public var scope: Scope
+    /// The column as written (`theil` is accepted for `theil_gdp_per_capita`, `cv` for
+    /// `cv_gdp_per_capita`).
+    public var column: String
+    /// The recorded year whose value is taken, in years.
+    public var year: Double
+
+    /// Short names accepted for region.csv columns.
+    public static let regionAliases = ["theil": "theil_gdp_per_capita", "cv": "cv_gdp_per_capita"]
+
+    /// Parses `region.gdp@2035` or `city.chengdu.population@2035`.
+    ///
+    /// - Throws: `OutputMetricSyntaxError` saying what the name should look like.
+    public init(parsing text: String) throws(OutputMetricSyntaxError) {
+        let example = "expected region.<column>@<year> or city.<id>.<column>@<year>, e.g. region.gdp@2035 or city.chengdu.population@2035"
+        let halves = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard halves.count == 2 else {
+            throw OutputMetricSyntaxError(message: "'\(text)': \(example)")
+        }
+        guard let year = Double(halves[1]), year.isFinite else {
+            throw OutputMetricSyntaxError(message: "'\(text)': the year after '@' must be a number, found '\(halves[1])'")
+        }
+        let parts = halves[0].split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        switch parts.first {
+        case "region" where parts.count == 2 && !parts[1].isEmpty:
+            self.init(name: text, scope: .region, column: parts[1], year: year)
+        case "city" where parts.count == 3 && !parts[1].isEmpty && !parts[2].isEmpty:
+            self.init(name: text, scope: .city(parts[1]), column: parts[2], year: year)
+        default:
+            throw OutputMetricSyntaxError(message: "'\(text)': \(example)")
+        }
+    }
+
+    /// An output from its parts.
+    public init(name: String, scope: Scope, column: String, year: Double) {
+        self.name = name
+        self.scope = scope
+        self.column = column
+        self.year = year
+    }
+}
+
+/// What a run's outputs are computed from: the roster's cities (ids and zones), the sectors
+/// and the recorded years.
+public struct OutputContext: Sendable {
+    /// The roster's cities, in roster order.
+    public var cities: [City]
+    /// Sector ids, in the order of the simulation's arrays.
+    public var sectors: [String]
+    /// Tick length, years.
+    public var dt: Double
+
+    /// A context for a roster, its sectors and tick length (years).
+    public init(cities: [City], sectors: [String], dt: Double) {
+        self.cities = cities
+        self.sectors = sectors
+        self.dt = dt
+    }
+
+    /// Zones in order of first appearance in the roster.
+    var zones: [String] { RegionSummary.zoneOrder(cities.map(\.zone)) }
+
+    /// Cities with share columns in region.csv.
+    var coreCities: [(id: String, index: Int)] {
+        RunDirectoryWriter.coreCityIDs.compactMap { id in cities.firstIndex { $0.id == id }.map { (id, $0) } }
+    }
+}
+
+/// The value of one region.csv column for a tick; `growth` is the compound growth of region
+/// GDP since the previous recorded year, per year (`nil` at the first year).
+typealias RegionColumn = @Sendable (_ summary: RegionSummary, _ record: TickRecord, _ growth: Double?) -> Double?
+/// The value of one cities.csv column for a city's figures.
+typealias CityColumn = @Sendable (CityFigures) -> Double
+
+/// How each output of a sweep is computed from a run's ticks.
+struct OutputExtractor: Sendable {
+    enum Source: Sendable {
+        case region(RegionColumn)
+        case city(index: Int, CityColumn)
+    }
+
+    let metric: OutputMetric
+    let source: Source
+
+    // MARK: - Columns
+
+    /// Every numeric column of region.csv, by name, as in docs/OUTPUTS.md.
+    static func regionColumns(_ context: OutputContext) -> [(String, RegionColumn)] {
+        var columns: [(String, RegionColumn)] = [
+            ("population", { s, _, _ in s.population }),
+            ("urban_population", { s, _, _ in s.urbanPopulation }),
+            ("gdp", { s, _, _ in s.gdp }),
+            ("gdp_nominal", { s, _, _ in s.gdpNominal }),
+            ("gdp_growth", { _, _, growth in growth }),
+            ("gdp_per_capita", { s, _, _ in s.gdpPerCapita }),
+        ]
+        for (id, index) in context.coreCities {
+            columns.append(("\(id)_gdp_share", { s, _, _ in s.gdpShares[index] }))
+        }
+        for (id, index) in context.coreCities {
+            columns.append(("\(id)_population_share", { s, _, _ in s.populationShares[index] }))
+        }
+        for (k, zone) in context.zones.enumerated() {
+            columns.append(("gdp_\(zone)", { s, _, _ in s.zoneGDP[k] }))
+        }
+        for (k, zone) in context.zones.enumerated() {
+            columns.append(("population_\(zone)", { s, _, _ in s.zonePopulation[k] }))
+        }
+        let theil: RegionColumn = { s, _, _ in s.theil }
+        let cv: RegionColumn = { s, _, _ in s.coefficientOfVariation }
+        // Flows are 0 at the first year, which has no interval (docs/OUTPUTS.md).
+        let migrants: RegionColumn = { _, r, _ in r.flows.map { $0.population.reduce(0, +) } ?? 0 }
+        let capitalFlows: RegionColumn = { _, r, _ in r.flows.map { $0.capital.reduce(0, +) } ?? 0 }
+        let relocated: RegionColumn = { _, r, _ in r.flows.map { $0.industry.reduce(0, +) } ?? 0 }
+        let conservation: RegionColumn = { _, r, _ in r.conservation?.worst }
+        columns += [
+            ("theil_gdp_per_capita", theil), ("cv_gdp_per_capita", cv), ("migrants", migrants),
+            ("capital_flows", capitalFlows), ("industry_relocated", relocated), ("conservation_worst", conservation),
+        ]
+        return columns
+    }
+
+    /// Every numeric column of cities.csv, by name, as in docs/OUTPUTS.md.
+    static func cityColumns(_ context: OutputContext) -> [(String, CityColumn)] {
+        let scalars: [(String, KeyPath<CityFigures, Double> & Sendable)] = [
+            ("population", \CityFigures.population), ("urban_population", \CityFigures.urbanPopulation),
+            ("rural_population", \CityFigures.ruralPopulation), ("gdp", \CityFigures.gdp),
+            ("gdp_nominal", \CityFigures.gdpNominal), ("gdp_per_capita", \CityFigures.gdpPerCapita),
+            ("wage", \CityFigures.wage), ("real_utility", \CityFigures.realUtility), ("rent", \CityFigures.rent),
+            ("capital", \CityFigures.capital), ("tax_revenue", \CityFigures.taxRevenue),
+            ("public_spending", \CityFigures.publicSpending), ("public_services", \CityFigures.publicServices),
+            ("subsidy_rate", \CityFigures.subsidyRate), ("subsidies_paid", \CityFigures.subsidiesPaid),
+            ("retention_effort", \CityFigures.retentionEffort), ("transfers", \CityFigures.transfers),
+            ("fiscal_balance", \CityFigures.fiscalBalance),
+        ]
+        var columns: [(String, CityColumn)] = scalars.map { name, keyPath in (name, { $0[keyPath: keyPath] }) }
+        for (s, sector) in context.sectors.enumerated() {
+            columns.append(("capital_\(sector)", { $0.sectorCapital[s] }))
+        }
+        for (s, sector) in context.sectors.enumerated() {
+            columns.append(("output_\(sector)", { $0.sectorOutput[s] }))
+        }
+        for (s, sector) in context.sectors.enumerated() {
+            columns.append(("employment_\(sector)", { $0.sectorEmployment[s] }))
+        }
+        let flows: [(String, KeyPath<CityFigures, Double> & Sendable)] = [
+            ("population_in", \CityFigures.populationIn), ("population_out", \CityFigures.populationOut),
+            ("capital_in", \CityFigures.capitalIn), ("capital_out", \CityFigures.capitalOut),
+            ("industry_in", \CityFigures.industryIn), ("industry_out", \CityFigures.industryOut),
+            ("industry_external_in", \CityFigures.industryExternalIn),
+            ("natural_growth", \CityFigures.naturalGrowth), ("urbanisation", \CityFigures.urbanisation),
+        ]
+        columns += flows.map { name, keyPath in (name, { $0[keyPath: keyPath] }) }
+        return columns
+    }
+
+    // MARK: - Resolving
+
+    /// The extractor of `metric`, or a message naming what is unknown with the nearest valid
+    /// name.
+    static func resolve(_ metric: OutputMetric, in context: OutputContext) -> Result<OutputExtractor, OutputMetricSyntaxError> {
+        switch metric.scope {
+        case .region:
+            let columns = regionColumns(context)
+            let column = OutputMetric.regionAliases[metric.column] ?? metric.column
+            guard let found = columns.first(where: { $0.0 == column }) else {
+                let names = columns.map(\.0) + OutputMetric.regionAliases.keys.sorted()
+                return .failure(OutputMetricSyntaxError(message:
+                    "'\(metric.name)': unknown region column '\(metric.column)'" + NameSuggestion.suffix(for: metric.column, among: names)
+                    + " (the columns of region.csv, docs/OUTPUTS.md)"))
+            }
+            return .success(OutputExtractor(metric: metric, source: .region(found.1)))
+        case .city(let id):
+            guard let index = context.cities.firstIndex(where: { $0.id == id }) else {
+                return .failure(OutputMetricSyntaxError(message:
+                    "'\(metric.name)': unknown city '\(id)'" + NameSuggestion.suffix(for: id, among: context.cities.map(\.id))
+                    + " (the ids of the base scenario's roster)"))
+            }
+            let columns = cityColumns(context)
+            guard let found = columns.first(where: { $0.0 == metric.column }) else {
+                return .failure(OutputMetricSyntaxError(message:
+                    "'\(metric.name)': unknown city column '\(metric.column)'" + NameSuggestion.suffix(for: metric.column, among: columns.map(\.0))
+                    + " (the numeric columns of cities.csv, docs/OUTPUTS.md)"))
+            }
+            return .success(OutputExtractor(metric: metric, source: .city(index: index, found.1)))
+        }
+    }
+}
+
+/// Collects a run's outputs from its ticks as they are produced, holding only the values
+/// asked for and the previous tick's region GDP.
+final class OutputCollector {
+    private let extractors: [OutputExtractor]
+    private let context: OutputContext
+    private var previous: (year: Double, gdp: Double)?
+    /// The value of each output, in the order of the extractors; `nil` until its year is
+    /// recorded, and for a value that is not defined (growth in the first year, a non-finite
+    /// figure).
+    private(set) var values: [Double?]
+
+    init(extractors: [OutputExtractor], context: OutputContext) {
+        self.extractors = extractors
+        self.context = context
+        values = Array(repeating: nil, count: extractors.count)
+    }
+
+    /// True when two years are the same recorded year (years are `start + k·dt`, which
+    /// carries binary rounding).
+    static func sameYear(_ a: Double, _ b: Double) -> Bool {
+        abs(a - b) <= 1e-6 * max(1, abs(a))
+    }
+
+    /// Takes the outputs whose year is this tick's.
+    func observe(_ record: TickRecord) {
+        let gdp = record.realGDP.reduce(0, +)
+        defer { previous = (record.year, gdp) }
+        let due = extractors.indices.filter { Self.sameYear(extractors[$0].metric.year, record.year) }
+        guard !due.isEmpty else { return }
+        var summary: RegionSummary?
+        var figures: [CityFigures]?
+        for k in due {
+            let value: Double?
+            switch extractors[k].source {
+            case .region(let column):
+                if summary == nil { summary = RegionSummary(record: record, cities: context.cities) }
+                let growth = previous.map { RegionSummary.growthRate(from: $0.gdp, to: summary!.gdp, years: record.year - $0.year) }
+                value = column(summary!, record, growth)
+            case .city(let index, let column):
+                if figures == nil { figures = CityFigures.all(record, sectorCount: context.sectors.count, dt: context.dt) }
+                value = column(figures![index])
+            }
+            values[k] = value.flatMap { $0.isFinite ? $0 : nil }
+        }
+    }
+}

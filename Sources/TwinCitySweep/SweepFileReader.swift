@@ -1,0 +1,614 @@
+// Reads a sweep file (TOML, schema 1, docs/SWEEPS.md) and checks every key that can be checked
+// without the base scenario; `SweepValidator` then checks parameter paths and outputs against it.
+import Foundation
+import TOMLKit
+import TwinCityModel
+import TwinCityScenario
+
+/// A TOML value copied out of TOMLKit's tree.
+indirect enum SweepTOMLValue {
+    case string(String)
+    case integer(Int)
+    case float(Double)
+    case bool(Bool)
+    case array([SweepTOMLValue])
+    case table([String: SweepTOMLValue])
+    /// A date or time, kept as text: no sweep key takes one.
+    case other(String)
+
+    init(_ value: TOMLValueConvertible) {
+        switch value.type {
+        case .string: self = .string(value.string ?? "")
+        case .int: self = .integer(value.int ?? 0)
+        case .double: self = .float(value.double ?? .nan)
+        case .bool: self = .bool(value.bool ?? false)
+        case .array: self = .array(value.array.map { $0.map { SweepTOMLValue($0) } } ?? [])
+        case .table: self = .table(value.table.map(SweepTOMLValue.table) ?? [:])
+        case .date, .time, .dateTime: self = .other(value.debugDescription)
+        }
+    }
+
+    static func table(_ table: TOMLTable) -> [String: SweepTOMLValue] {
+        var result: [String: SweepTOMLValue] = [:]
+        for key in table.keys {
+            if let value = table[key] { result[key] = SweepTOMLValue(value) }
+        }
+        return result
+    }
+
+    /// The value for the "found …" half of an error message.
+    var found: String {
+        switch self {
+        case .string(let text): return "the string \"\(text)\""
+        case .integer(let value): return "\(value)"
+        case .float(let value): return value.isNaN ? "nan" : value.isInfinite ? (value > 0 ? "inf" : "-inf") : "\(value)"
+        case .bool(let value): return "\(value)"
+        case .array: return "an array"
+        case .table: return "a table"
+        case .other(let text): return text
+        }
+    }
+
+    /// A finite number written as a TOML integer or float.
+    var number: Double? {
+        switch self {
+        case .integer(let value): return Double(value)
+        case .float(let value): return value.isFinite ? value : nil
+        default: return nil
+        }
+    }
+}
+
+/// A sweep file as read: the sweep, its base scenario and where its keys are written.
+public struct SweepFile: Sendable {
+    /// The sweep file, as the user gave its path.
+    public let path: String
+    /// The sweep.
+    public let definition: SweepDefinition
+    /// Absolute path of the base scenario.
+    public let scenarioPath: String
+    /// Where the file's keys are written, for errors found after reading.
+    let locator: SweepKeyLocator
+
+    /// An error about the key path `path` of the file (`["parameter", "[1]", "path"]`), at
+    /// its line, or at `line` when given.
+    func error(_ keyPath: [String], _ message: String, line: Int? = nil) -> InputError {
+        var reader = SweepKeyReader(file: self.path, locator: locator)
+        reader.fail(keyPath, message, line: line)
+        return reader.errors[0]
+    }
+}
+
+/// Reads sweep files.
+public enum SweepFileReader {
+    static let topLevelKeys = ["schema", "name", "description", "scenario", "seed", "replications", "set", "sampler", "parameter", "outputs"]
+    static let samplerKeys = ["kind", "samples", "levels"]
+    static let parameterKeys = ["path", "values", "min", "max", "scale", "levels"]
+    /// Morris levels when `[sampler]` gives none: the usual choice p = 4 (Saltelli et al.
+    /// 2008, §3.3).
+    public static let defaultMorrisLevels = 4
+
+    /// Reads and checks a sweep file.
+    ///
+    /// Checked here: TOML syntax (with line and column), the schema version, unknown keys
+    /// (with the nearest valid one suggested), types, the sampler and its sizes, each
+    /// parameter's domain (a list, or `min < max` with `min > 0` for a log scale), duplicate
+    /// parameters or outputs, the syntax of every output, and the Sobol dimension against
+    /// GSL's limit. The base scenario and the meaning of paths and outputs are checked by
+    /// `SweepValidator`.
+    ///
+    /// - Returns: the sweep, the absolute path of its base scenario, and where its keys are
+    ///   written (for later errors).
+    /// - Throws: `InputError` or `InputErrors` (every problem found, top to bottom), each
+    ///   naming the file, line and key (`parameter[1].max`).
+    public static func read(path: String) throws -> SweepFile {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw InputError(file: path, message: "sweep file not found")
+        }
+        guard !isFolder.boolValue else {
+            throw InputError(file: path, message: "is a folder; expected a sweep file (.toml)")
+        }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw InputError(file: path, message: "cannot be read as UTF-8 text")
+        }
+        let root: [String: SweepTOMLValue]
+        do {
+            root = SweepTOMLValue.table(try TOMLTable(string: text))
+        } catch let error as TOMLParseError {
+            throw InputError(
+                file: path, line: error.source.begin.line, column: error.source.begin.column,
+                message: "TOML syntax error: \(error.description)")
+        }
+        var reader = SweepKeyReader(file: path, locator: SweepKeyLocator(text: text))
+        let definition = parse(root, &reader)
+        try InputErrors.throwIfAny(reader.sortedErrors)
+        guard let definition else { throw InputError(file: path, message: "the sweep could not be read") }
+        let folder = URL(fileURLWithPath: path).absoluteURL.deletingLastPathComponent()
+        let scenarioPath = URL(fileURLWithPath: definition.scenario, relativeTo: folder).standardizedFileURL.path
+        return SweepFile(path: path, definition: definition, scenarioPath: scenarioPath, locator: reader.locator)
+    }
+
+    /// The sweep in `root`, or `nil` when something is missing or wrong (then recorded in
+    /// `reader`).
+    static func parse(_ root: [String: SweepTOMLValue], _ reader: inout SweepKeyReader) -> SweepDefinition? {
+        guard let schema = root["schema"] else {
+            reader.fail("schema", "missing; a sweep file states its format version, schema = \(SweepDefinition.schemaVersion)")
+            return nil
+        }
+        guard case .integer(let version) = schema, version == SweepDefinition.schemaVersion else {
+            reader.fail("schema", "unsupported schema \(schema.found); this version of twincity reads sweep files of schema \(SweepDefinition.schemaVersion)")
+            return nil
+        }
+        reader.rejectUnknown(root, allowed: topLevelKeys, in: nil, context: "the sweep file")
+
+        let name = reader.string(root["name"], "name", required: true)
+        let description = reader.string(root["description"], "description", required: false) ?? ""
+        let scenario = reader.string(root["scenario"], "scenario", required: true)
+        var seed: UInt64?
+        switch root["seed"] {
+        case nil:
+            reader.fail("seed", "missing; a sweep states its seed (a whole number ≥ 0), e.g. seed = 20200710")
+        case .integer(let value)? where value >= 0:
+            seed = UInt64(value)
+        case let value?:
+            reader.fail("seed", "expected a whole number ≥ 0, found \(value.found)")
+        }
+        var replications: Int? = 1
+        if let value = root["replications"] {
+            replications = nil
+            if case .integer(let count) = value, count >= 1 { replications = count } else {
+                reader.fail("replications", "expected a whole number ≥ 1 (runs per point), found \(value.found)")
+            }
+        }
+        var fixed: [String] = []
+        if let value = root["set"] {
+            let texts: [String]? = {
+                guard case .array(let items) = value else { return nil }
+                let texts = items.compactMap { item -> String? in
+                    guard case .string(let text) = item, text.contains("=") else { return nil }
+                    return text
+                }
+                return texts.count == items.count ? texts : nil
+            }()
+            if let texts {
+                fixed = texts
+            } else {
+                reader.fail("set", "expected a list of \"KEY=VALUE\" overrides of the base scenario, e.g. set = [\"time.end=2025\"]")
+            }
+        }
+        let sampler = readSampler(root["sampler"], &reader)
+        let parameters = readParameters(root["parameter"], sampler: sampler, &reader)
+        let outputs = readOutputs(root["outputs"], &reader)
+
+        if let sampler, sampler.kind == .sobol, let parameters, 2 * parameters.count > SweepSupport.sobolMaximumDimension {
+            reader.fail(["sampler", "kind"],
+                "a Sobol design over \(parameters.count) parameters needs \(2 * parameters.count) Sobol dimensions (matrices A and B side by side); GSL's Sobol sequence has at most \(SweepSupport.sobolMaximumDimension), so at most \(SweepSupport.sobolMaximumDimension / 2) parameters")
+        }
+        guard let name, let scenario, let seed, let replications, let sampler, let parameters, let outputs else { return nil }
+        let definition = SweepDefinition(
+            name: name, description: description, scenario: scenario, seed: seed, sampler: sampler,
+            replications: replications, fixed: fixed, parameters: parameters, outputs: outputs)
+        if reader.errors.isEmpty {
+            let points = SamplingDesign.pointCount(definition)
+            if points.multipliedReportingOverflow(by: replications).overflow || points * replications > Int(Int32.max) {
+                reader.fail(["sampler"], "the sweep asks for more than \(Int32.max) runs; reduce samples, levels or replications")
+            }
+        }
+        return definition
+    }
+
+    private static func readSampler(_ node: SweepTOMLValue?, _ reader: inout SweepKeyReader) -> SamplerSpec? {
+        guard let node else {
+            reader.fail("sampler", "missing; a sweep needs a [sampler] table, e.g. [sampler] kind = \"grid\"")
+            return nil
+        }
+        guard case .table(let table) = node else {
+            reader.fail("sampler", "expected a table, found \(node.found)")
+            return nil
+        }
+        reader.rejectUnknown(table, allowed: samplerKeys, in: "sampler", context: "[sampler]")
+        guard let kindNode = table["kind"] else {
+            reader.fail(["sampler", "kind"], "missing; one of " + SamplerKind.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))
+            return nil
+        }
+        guard case .string(let kindText) = kindNode, let kind = SamplerKind(rawValue: kindText) else {
+            let hint = { if case .string(let t) = kindNode { return NameSuggestion.suffix(for: t, among: SamplerKind.allCases.map(\.rawValue)) } else { return "" } }()
+            reader.fail(["sampler", "kind"], "expected one of " + SamplerKind.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ") + ", found \(kindNode.found)" + hint)
+            return nil
+        }
+        var spec = SamplerSpec(kind: kind)
+        var valid = true
+        switch (kind, table["samples"]) {
+        case (.grid, nil):
+            break
+        case (.grid, _?):
+            reader.fail(["sampler", "samples"], "a grid runs every combination of the parameters' levels; give levels per parameter instead of samples")
+            valid = false
+        case (_, nil):
+            let meaning = kind == .sobol ? "base rows N (the design runs N·(d + 2) points)" : kind == .morris ? "trajectories r (the design runs r·(d + 1) points)" : "points"
+            reader.fail(["sampler", "samples"], "missing; a \(kind.rawValue) sampler needs samples = the number of \(meaning)")
+            valid = false
+        case (_, .integer(let count)?) where count >= (kind == .sobol || kind == .morris ? 2 : 1):
+            spec.samples = count
+        case (_, let value?):
+            let least = kind == .sobol || kind == .morris ? 2 : 1
+            reader.fail(["sampler", "samples"], "expected a whole number ≥ \(least), found \(value.found)")
+            valid = false
+        }
+        switch (kind, table["levels"]) {
+        case (.morris, nil):
+            spec.levels = defaultMorrisLevels
+        case (.morris, .integer(let levels)?) where levels >= 2 && levels % 2 == 0:
+            spec.levels = levels
+        case (.morris, let value?):
+            reader.fail(["sampler", "levels"], "expected an even whole number ≥ 2 (Morris grid levels p; the step Δ = p / (2(p − 1)) is then a whole number of levels), found \(value.found)")
+            valid = false
+        case (_, nil):
+            break
+        case (_, _?):
+            reader.fail(["sampler", "levels"], "applies to kind = \"morris\" only; a grid takes levels per [[parameter]]")
+            valid = false
+        }
+        return valid ? spec : nil
+    }
+
+    private static func readParameters(_ node: SweepTOMLValue?, sampler: SamplerSpec?, _ reader: inout SweepKeyReader) -> [SweepParameter]? {
+        guard let node else {
+            reader.fail("parameter", "missing; a sweep needs at least one [[parameter]] table with a path and values or min/max")
+            return nil
+        }
+        guard case .array(let items) = node, !items.isEmpty else {
+            reader.fail("parameter", "expected one or more [[parameter]] tables, found \(node.found)")
+            return nil
+        }
+        var parameters: [SweepParameter] = []
+        var valid = true
+        var seen: [String: Int] = [:]
+        for (index, item) in items.enumerated() {
+            let at = ["parameter", "[\(index)]"]
+            guard case .table(let table) = item else {
+                reader.fail(at, "expected a table, found \(item.found)")
+                valid = false
+                continue
+            }
+            reader.rejectUnknown(table, allowed: parameterKeys, in: at, context: "[[parameter]]")
+            guard let parameter = readParameter(table, at: at, sampler: sampler, &reader) else {
+                valid = false
+                continue
+            }
+            if let first = seen[parameter.path] {
+                reader.fail(at + ["path"], "'\(parameter.path)' is already swept by parameter[\(first)]; each key path may be swept once")
+                valid = false
+            }
+            seen[parameter.path] = index
+            parameters.append(parameter)
+        }
+        return valid ? parameters : nil
+    }
+
+    private static func readParameter(
+        _ table: [String: SweepTOMLValue], at: [String], sampler: SamplerSpec?, _ reader: inout SweepKeyReader
+    ) -> SweepParameter? {
+        guard let path = reader.string(table["path"], at + ["path"], required: true) else { return nil }
+        guard SweepKeyPath.isWellFormed(path) else {
+            reader.fail(at + ["path"], "'\(path)' is not a scenario key path; expected dotted keys with indices from 0, e.g. model.migration_rate or policy[1].share")
+            return nil
+        }
+        let hasRange = table["min"] != nil || table["max"] != nil
+        if let valuesNode = table["values"] {
+            if hasRange {
+                reader.fail(at + ["values"], "give either values = [...] or min and max, not both")
+                return nil
+            }
+            for key in ["scale", "levels"] where table[key] != nil {
+                reader.fail(at + [key], "applies to a min/max range only; a list of values is used as given")
+                return nil
+            }
+            guard case .array(let items) = valuesNode, !items.isEmpty else {
+                reader.fail(at + ["values"], "expected a non-empty list of numbers or strings, found \(valuesNode.found)")
+                return nil
+            }
+            var values: [ParameterValue] = []
+            for (k, item) in items.enumerated() {
+                if let number = item.number {
+                    values.append(.number(number))
+                } else if case .string(let text) = item {
+                    values.append(.text(text))
+                } else {
+                    reader.fail(at + ["values", "[\(k)]"], "expected a finite number or a string, found \(item.found)")
+                    return nil
+                }
+            }
+            let numbers = values.filter { $0.number != nil }.count
+            guard numbers == 0 || numbers == values.count else {
+                reader.fail(at + ["values"], "mixes numbers and strings; a parameter's values are all numbers or all strings")
+                return nil
+            }
+            if Set(values).count != values.count {
+                reader.fail(at + ["values"], "lists a value twice; each value is one level of the parameter")
+                return nil
+            }
+            return SweepParameter(path: path, domain: .values(values))
+        }
+        guard hasRange else {
+            reader.fail(at, "needs values = [...] or both min and max")
+            return nil
+        }
+        var bounds: [Double] = []
+        for key in ["min", "max"] {
+            guard let node = table[key] else {
+                reader.fail(at + [key], "missing; a range needs both min and max")
+                return nil
+            }
+            guard let number = node.number else {
+                reader.fail(at + [key], "expected a finite number, found \(node.found)")
+                return nil
+            }
+            bounds.append(number)
+        }
+        let (low, high) = (bounds[0], bounds[1])
+        guard low < high else {
+            reader.fail(at + ["max"], low == high
+                ? "the range is empty: min = max = \(ParameterValue.number(low).label); give a wider range, or values = [\(ParameterValue.number(low).label)] for a fixed value"
+                : "the range is inverted: max (\(ParameterValue.number(high).label)) is below min (\(ParameterValue.number(low).label))")
+            return nil
+        }
+        var scale = ParameterScale.linear
+        if let node = table["scale"] {
+            guard case .string(let text) = node, let chosen = ParameterScale(rawValue: text) else {
+                reader.fail(at + ["scale"], "expected \"linear\" or \"log\", found \(node.found)")
+                return nil
+            }
+            scale = chosen
+        }
+        if scale == .log, low <= 0 {
+            reader.fail(at + ["min"], "a log scale needs min > 0, found \(ParameterValue.number(low).label)")
+            return nil
+        }
+        var levels: Int?
+        if let node = table["levels"] {
+            guard sampler?.kind == .grid else {
+                reader.fail(at + ["levels"], "applies to kind = \"grid\" only; other samplers spread the range themselves")
+                return nil
+            }
+            guard case .integer(let count) = node, count >= 2 else {
+                reader.fail(at + ["levels"], "expected a whole number ≥ 2 (grid values from min to max, both included), found \(node.found)")
+                return nil
+            }
+            levels = count
+        } else if sampler?.kind == .grid {
+            reader.fail(at + ["levels"], "missing; a grid over a min/max range needs levels = the number of values from min to max (≥ 2), or give values = [...]")
+            return nil
+        }
+        return SweepParameter(path: path, domain: .range(min: low, max: high, scale: scale, levels: levels))
+    }
+
+    private static func readOutputs(_ node: SweepTOMLValue?, _ reader: inout SweepKeyReader) -> [String]? {
+        guard let node else {
+            reader.fail("outputs", "missing; list the outputs to record, e.g. outputs = [\"region.gdp@2035\"]")
+            return nil
+        }
+        guard case .array(let items) = node, !items.isEmpty else {
+            reader.fail("outputs", "expected a non-empty list of outputs such as \"region.gdp@2035\", found \(node.found)")
+            return nil
+        }
+        var outputs: [String] = []
+        var valid = true
+        for (index, item) in items.enumerated() {
+            let at = ["outputs", "[\(index)]"]
+            guard case .string(let text) = item else {
+                reader.fail(at, "expected a string such as \"region.gdp@2035\", found \(item.found)")
+                valid = false
+                continue
+            }
+            do {
+                _ = try OutputMetric(parsing: text)
+            } catch {
+                reader.fail(at, error.message, line: reader.locator.line(ofString: text))
+                valid = false
+                continue
+            }
+            if outputs.contains(text) {
+                reader.fail(at, "'\(text)' is listed twice", line: reader.locator.line(ofString: text))
+                valid = false
+            }
+            outputs.append(text)
+        }
+        return valid ? outputs : nil
+    }
+}
+
+/// Key-path syntax shared with the scenario's `--set` overrides.
+enum SweepKeyPath {
+    /// True for dotted bare keys with array indices from 0: `model.migration_rate`,
+    /// `model.sectors.services.elasticity`, `policy[1].share`.
+    static func isWellFormed(_ text: String) -> Bool {
+        guard !text.isEmpty else { return false }
+        for part in text.split(separator: ".", omittingEmptySubsequences: false) {
+            let name = part.prefix { $0 != "[" }
+            guard !name.isEmpty, name.unicodeScalars.allSatisfy(isBare) else { return false }
+            var rest = part.dropFirst(name.count)
+            while !rest.isEmpty {
+                guard rest.first == "[", let close = rest.firstIndex(of: "]") else { return false }
+                let digits = rest[rest.index(after: rest.startIndex)..<close]
+                guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else { return false }
+                rest = rest[rest.index(after: close)...]
+            }
+        }
+        return true
+    }
+
+    static func isBare(_ scalar: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-"
+    }
+}
+
+/// Collects errors about the keys of one sweep file, located by `SweepKeyLocator`.
+struct SweepKeyReader {
+    let file: String
+    let locator: SweepKeyLocator
+    private(set) var errors: [InputError] = []
+
+    init(file: String, locator: SweepKeyLocator) {
+        self.file = file
+        self.locator = locator
+    }
+
+    /// Errors top to bottom; those without a line first.
+    var sortedErrors: [InputError] {
+        errors.enumerated().sorted { a, b in
+            let pa = (a.element.line ?? 0, a.element.column ?? 0), pb = (b.element.line ?? 0, b.element.column ?? 0)
+            return pa != pb ? pa < pb : a.offset < b.offset
+        }.map(\.element)
+    }
+
+    mutating func fail(_ key: String, _ message: String) {
+        fail([key], message)
+    }
+
+    /// Records an error about the key path `path` (`["parameter", "[1]", "max"]`), at the
+    /// line where it (or its nearest written ancestor) is, unless `line` is given.
+    mutating func fail(_ path: [String], _ message: String, line: Int? = nil) {
+        let position = line.map { SweepKeyLocator.Position(line: $0, column: 1) } ?? locator.position(of: path)
+        errors.append(InputError(
+            file: file, line: position?.line, column: position?.column, key: Self.keyPath(path), message: message))
+    }
+
+    /// `parameter[1].max` from `["parameter", "[1]", "max"]`.
+    static func keyPath(_ path: [String]) -> String {
+        var text = ""
+        for segment in path {
+            if segment.hasPrefix("[") { text += segment } else { text += (text.isEmpty ? "" : ".") + segment }
+        }
+        return text
+    }
+
+    mutating func rejectUnknown(_ table: [String: SweepTOMLValue], allowed: [String], in prefix: [String]?, context: String) {
+        for key in table.keys.sorted() where !allowed.contains(key) {
+            if prefix != nil, SweepFileReader.topLevelKeys.contains(key) {
+                // The easiest TOML slip: a top-level key written after a table header.
+                fail((prefix ?? []) + [key], "'\(key)' is a top-level key, but TOML puts every key written after a table header into that table; move it above [sampler]")
+                continue
+            }
+            fail((prefix ?? []) + [key], "unknown key in \(context)" + NameSuggestion.suffix(for: key, among: allowed))
+        }
+    }
+
+    mutating func rejectUnknown(_ table: [String: SweepTOMLValue], allowed: [String], in prefix: String, context: String) {
+        rejectUnknown(table, allowed: allowed, in: [prefix], context: context)
+    }
+
+    /// A non-empty string at `path`, or `nil` (with an error when it is wrong, or missing
+    /// and `required`).
+    mutating func string(_ node: SweepTOMLValue?, _ key: String, required: Bool) -> String? {
+        string(node, [key], required: required)
+    }
+
+    mutating func string(_ node: SweepTOMLValue?, _ path: [String], required: Bool) -> String? {
+        guard let node else {
+            if required { fail(path, "missing; expected a non-empty string") }
+            return nil
+        }
+        guard case .string(let text) = node, !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+            fail(path, "expected a non-empty string, found \(node.found)")
+            return nil
+        }
+        return text
+    }
+}
+
+/// Finds the line and column where keys of a sweep file are written. TOMLKit parses but
+/// gives no positions for values, so this scans the (already valid) text line by line:
+/// enough for the flat layout of sweep files (top-level keys, `[sampler]`,
+/// `[[parameter]]` tables).
+struct SweepKeyLocator: Sendable {
+    struct Position: Equatable, Sendable {
+        var line: Int
+        var column: Int
+    }
+
+    private var positions: [[String]: Position] = [:]
+    private let lines: [Substring]
+
+    init(text: String) {
+        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var table: [String] = []
+        var parameterCount = 0
+        for (number, line) in lines.enumerated() {
+            let indent = line.prefix { $0 == " " || $0 == "\t" }.count
+            let body = line.dropFirst(indent)
+            let position = Position(line: number + 1, column: indent + 1)
+            if body.hasPrefix("[[") {
+                let name = body.dropFirst(2).prefix { $0 != "]" }.trimmingCharacters(in: .whitespaces)
+                table = name == "parameter" ? ["parameter", "[\(parameterCount)]"] : [name]
+                if name == "parameter" { parameterCount += 1 }
+                if positions[table] == nil { positions[table] = position }
+                if positions[[name]] == nil { positions[[name]] = position }
+            } else if body.hasPrefix("[") {
+                let name = body.dropFirst().prefix { $0 != "]" }.trimmingCharacters(in: .whitespaces)
+                table = name.split(separator: ".").map { String($0).trimmingCharacters(in: .whitespaces) }
+                if positions[table] == nil { positions[table] = position }
+            } else if let first = body.unicodeScalars.first, SweepKeyPath.isBare(first) {
+                let key = String(body.prefix { $0.unicodeScalars.allSatisfy(SweepKeyPath.isBare) })
+                let rest = body.dropFirst(key.count).drop { $0 == " " || $0 == "\t" }
+                guard rest.first == "=" else { continue }
+                let path = table + [key]
+                if positions[path] == nil { positions[path] = position }
+            }
+        }
+    }
+
+    /// Where `path` or its nearest written ancestor is; `nil` when none is written.
+    func position(of path: [String]) -> Position? {
+        var path = path
+        while !path.isEmpty {
+            if let at = positions[path] { return at }
+            path.removeLast()
+        }
+        return nil
+    }
+
+    /// The first line holding the string literal `"text"` (an element of a list).
+    func line(ofString text: String) -> Int? {
+        let literal = "\"" + text + "\""
+        return lines.firstIndex { $0.contains(literal) }.map { $0 + 1 }
+    }
+}
+
+/// Nearest-name suggestions for misspelt keys, parameter paths and output columns.
+enum NameSuggestion {
+    /// Levenshtein distance between two strings, in characters, ignoring case.
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.lowercased()), b = Array(b.lowercased())
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                current[j] = min(previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1), previous[j] + 1, current[j - 1] + 1)
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+
+    /// The closest candidate, or `nil` when even that differs in more than half its
+    /// characters (no plausible misspelling). Ties go to the earlier candidate.
+    static func nearest(to name: String, among candidates: [String]) -> String? {
+        var best: (name: String, distance: Int)?
+        for candidate in candidates {
+            let d = distance(name, candidate)
+            if best == nil || d < best!.distance { best = (candidate, d) }
+        }
+        guard let best, best.distance <= max(2, best.name.count / 2) else { return nil }
+        return best.name
+    }
+
+    /// `; did you mean 'x'?`, or the empty string.
+    static func suffix(for name: String, among candidates: [String]) -> String {
+        nearest(to: name, among: candidates).map { "; did you mean '\($0)'?" } ?? ""
+    }
+}

@@ -1,0 +1,183 @@
+// `twincity run --replications R --jobs J` as a user runs it: the same directory whatever J,
+// summary.csv against statistics recomputed from cities.csv, the scenario's replications as
+// the default, progress over all replications, and a failing replication.
+import Foundation
+@testable import TwinCityCLI
+import XCTest
+
+final class EnsembleRunTests: XCTestCase {
+    let root = TwinCityProcess.packageRoot
+
+    /// A fresh scratch folder, removed when the test ends.
+    func scratch() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("twincity-ensemble-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
+    }
+
+    /// The baseline shortened to 2020–`end`, rewritten into `folder` with the roster path made
+    /// absolute and `edit` applied to its text.
+    func shortBaseline(in folder: URL, end: Int = 2024, edit: (String) -> String = { $0 }) throws -> URL {
+        var text = try String(contentsOf: root.appendingPathComponent("scenarios/baseline.toml"), encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"../seeds/cities.csv\"", with: "\"\(root.appendingPathComponent("seeds/cities.csv").path)\"")
+        XCTAssertTrue(text.contains("\nend = 2035"), "the baseline's end year is where the test expects it")
+        text = text.replacingOccurrences(of: "\nend = 2035", with: "\nend = \(end)")
+        let url = folder.appendingPathComponent("short.toml")
+        try edit(text).write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    func manifest(_ run: URL) throws -> [String: Any] {
+        let data = try Data(contentsOf: run.appendingPathComponent("manifest.json"))
+        return try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    func testTheDirectoryIsTheSameWhateverTheNumberOfJobs() throws {
+        let folder = try scratch()
+        let scenario = try shortBaseline(in: folder)
+        let one = folder.appendingPathComponent("one"), three = folder.appendingPathComponent("three")
+        let first = try TwinCityProcess.run(["run", scenario.path, "--replications", "3", "--jobs", "1", "--out", one.path, "--quiet"])
+        XCTAssertEqual(first.status, 0, first.standardError)
+        let second = try TwinCityProcess.run(["run", scenario.path, "--replications", "3", "--jobs", "3", "--out", three.path, "--quiet"])
+        XCTAssertEqual(second.status, 0, second.standardError)
+
+        let files = ["cities.csv", "flows_capital.csv", "flows_industry.csv", "flows_population.csv", "manifest.json", "region.csv", "summary.csv"]
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: one.path).sorted(), files)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: three.path).sorted(), files)
+        for file in files where file != "manifest.json" {
+            XCTAssertEqual(try Data(contentsOf: one.appendingPathComponent(file)), try Data(contentsOf: three.appendingPathComponent(file)),
+                           "\(file) is byte for byte the same with 1 and 3 jobs")
+        }
+        // The manifests differ only in when the run finished and how long it took.
+        var manifests = try [one, three].map { try manifest($0) }
+        for k in manifests.indices {
+            manifests[k]["created"] = nil
+            manifests[k]["wall_time_seconds"] = nil
+        }
+        XCTAssertEqual(NSDictionary(dictionary: manifests[0]), NSDictionary(dictionary: manifests[1]))
+        XCTAssertEqual(manifests[0]["replications"] as? Int, 3)
+        XCTAssertEqual((manifests[0]["seeds"] as? [Any])?.count, 3)
+        XCTAssertEqual(manifests[0]["seed"] as? Int, 20200710, "the master seed")
+        XCTAssertTrue(first.standardOutput.hasPrefix("Ensemble 'baseline': 2020–2024, 3 replications of master seed 20200710, 1 at a time"),
+                      first.standardOutput)
+        XCTAssertTrue(first.standardOutput.contains("  summary.csv\n"), first.standardOutput)
+
+        // summary.csv's statistics recomputed from cities.csv: mean, sd (n − 1) and the
+        // linearly interpolated percentiles, to 1e-13 of the sample's magnitude.
+        let cities = parseCSV(try String(contentsOf: one.appendingPathComponent("cities.csv"), encoding: .utf8))
+        let summary = parseCSV(try String(contentsOf: one.appendingPathComponent("summary.csv"), encoding: .utf8))
+        XCTAssertEqual(cities[0].prefix(3), ["replication", "year", "city"])
+        var samples: [String: [Double]] = [:]
+        for row in cities.dropFirst() {
+            for k in 5..<row.count { samples["\(row[1])|\(row[2])|\(cities[0][k])", default: []].append(Double(row[k]) ?? .nan) }
+        }
+        var checked = 0
+        for row in summary.dropFirst() where row[1] == "city" {
+            let sample = try XCTUnwrap(samples["\(row[0])|\(row[2])|\(row[3])"], "\(row)")
+            XCTAssertEqual(sample.count, 3)
+            guard sample.allSatisfy(\.isFinite) else { continue }
+            let sorted = sample.sorted()
+            let mean = sample.reduce(0, +) / 3
+            let sd = (sample.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 2).squareRoot()
+            // n = 3: p05 at 0.1 of the way from x0 to x1, p50 = x1, p95 at 0.9 from x1 to x2.
+            let expected = [mean, sd, 0.9 * sorted[0] + 0.1 * sorted[1], sorted[1], 0.1 * sorted[1] + 0.9 * sorted[2]]
+            let written = try row[4...].map { try XCTUnwrap(Double($0), "\(row)") }
+            let scale = max(sorted.map(abs).max() ?? 0, .leastNormalMagnitude)
+            for (w, e) in zip(written, expected) { XCTAssertLessThanOrEqual(abs(w - e), 1e-13 * scale, "\(row)") }
+            checked += 1
+        }
+        XCTAssertEqual(checked, 5 * 22 * (cities[0].count - 5), "every year, city and variable of cities.csv")
+    }
+
+    func testTheScenarioSetsTheDefaultAndOneReplicationIsASingleRun() throws {
+        let folder = try scratch()
+        let scenario = try shortBaseline(in: folder, end: 2022) {
+            $0.replacingOccurrences(of: "\nreplications = 1", with: "\nreplications = 2")
+        }
+        let ensemble = folder.appendingPathComponent("ensemble")
+        let result = try TwinCityProcess.run(["run", scenario.path, "--out", ensemble.path, "--quiet"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        XCTAssertEqual(try manifest(ensemble)["replications"] as? Int, 2, "[run].replications is the default")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: ensemble.appendingPathComponent("summary.csv").path))
+
+        let single = folder.appendingPathComponent("single")
+        let one = try TwinCityProcess.run(["run", scenario.path, "--replications", "1", "--out", single.path, "--quiet"])
+        XCTAssertEqual(one.status, 0, one.standardError)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: single.appendingPathComponent("summary.csv").path))
+        let header = try String(contentsOf: single.appendingPathComponent("cities.csv"), encoding: .utf8).prefix { $0 != "\n" }
+        XCTAssertTrue(header.hasPrefix("year,city,"), "no replication column in a single run: \(header)")
+        XCTAssertEqual(try manifest(single)["seeds"] as? [Int], [20200710], "a single run uses the master seed itself")
+        XCTAssertTrue(one.standardOutput.hasPrefix("Run 'baseline'"), one.standardOutput)
+    }
+
+    func testProgressCountsTheTicksOfEveryReplication() throws {
+        let folder = try scratch()
+        let scenario = try shortBaseline(in: folder, end: 2024)
+        let result = try TwinCityProcess.run(["run", scenario.path, "--replications", "3", "--jobs", "2", "--out", folder.appendingPathComponent("e").path])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let lines = result.standardError.split(separator: "\n").filter { $0.hasPrefix("twincity: ") }
+        XCTAssertEqual(lines.count, 10, result.standardError)
+        XCTAssertTrue(lines.allSatisfy { $0.hasPrefix("twincity: ticks ") && $0.contains("of 3 replications") }, result.standardError)
+        XCTAssertTrue(lines.last?.hasPrefix("twincity: ticks 12/12 (100%) of 3 replications, 3 done, elapsed ") == true, result.standardError)
+    }
+
+    func testInvalidCountsAreRefused() throws {
+        for arguments in [["--replications", "0"], ["--jobs", "0"]] {
+            let result = try TwinCityProcess.run(["run", "scenarios/baseline.toml", "--quiet"] + arguments)
+            XCTAssertNotEqual(result.status, 0)
+            XCTAssertTrue(result.standardError.contains("\(arguments[0]) must be at least 1"), result.standardError)
+            XCTAssertEqual(result.standardOutput, "")
+        }
+    }
+
+    func testAFailingReplicationIsNamedAndNothingIsWritten() throws {
+        let folder = try scratch()
+        // One iteration cannot reach the equilibrium of the second tick.
+        let scenario = try shortBaseline(in: folder, end: 2022) {
+            $0.replacingOccurrences(of: "\ndecision_rule = \"tournament\"", with: "\ndecision_rule = \"tournament\"\nequilibrium_max_iterations = 1")
+        }
+        // Every replication fails; the one named is the lowest, however many run at once.
+        for jobs in ["1", "2", "3"] {
+            let result = try TwinCityProcess.run(
+                ["run", scenario.path, "--replications", "3", "--jobs", jobs, "--out", folder.appendingPathComponent("out").path, "--quiet"])
+            XCTAssertEqual(result.status, 1, result.standardError)
+            XCTAssertEqual(result.standardOutput, "")
+            XCTAssertNotNil(
+                result.standardError.firstMatch(of: try Regex(#"^twincity: error: replication 0 \(seed \d+\): tick \d+ \(year \d+\)"#)),
+                "--jobs \(jobs) names replication 0, its seed, the tick and year: \(result.standardError)")
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["short.toml"], "no run or temporary directory is left")
+        }
+    }
+
+    func testAnInterruptedEnsembleLeavesNothing() throws {
+        let folder = try scratch()
+        // Long enough that both replications are still running when the signal arrives.
+        var text = try String(contentsOf: root.appendingPathComponent("scenarios/theory/core-periphery.toml"), encoding: .utf8)
+        text = text.replacingOccurrences(of: "\nend = 60\n", with: "\nend = 1000000\n")
+        let scenario = folder.appendingPathComponent("long.toml")
+        try text.write(to: scenario, atomically: true, encoding: .utf8)
+
+        let process = Process()
+        process.executableURL = TwinCityProcess.productsDirectory.appendingPathComponent("twincity")
+        process.arguments = ["run", scenario.path, "--replications", "2", "--jobs", "2", "--out", folder.appendingPathComponent("out").path, "--quiet"]
+        let error = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = error
+        try process.run()
+        let partial = ".out.partial-\(process.processIdentifier)"
+        let deadline = Date().addingTimeInterval(60)
+        while try !FileManager.default.contentsOfDirectory(atPath: folder.path).contains(partial), process.isRunning, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        Thread.sleep(forTimeInterval: 0.2)
+        kill(process.processIdentifier, SIGINT)
+        let pid = process.processIdentifier
+        DispatchQueue.global().asyncAfter(deadline: .now() + 60) { if process.isRunning { kill(pid, SIGKILL) } }
+        let message = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 130, message)
+        XCTAssertTrue(message.contains("interrupted by SIGINT; nothing written to"), message)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["long.toml"])
+    }
+}

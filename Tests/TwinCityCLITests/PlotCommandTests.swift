@@ -1,0 +1,119 @@
+// `twincity plot` as a user runs it: default output paths, formats, flow maps, the exit
+// status and message for a name the run lacks, and for a machine without gnuplot.
+import Foundation
+@testable import TwinCityCLI
+import XCTest
+
+final class PlotCommandTests: XCTestCase {
+    let root = TwinCityProcess.packageRoot
+
+    /// A fresh scratch folder holding a baseline run 2020–2024 at `runs/base`.
+    func scratchWithRun() throws -> (folder: URL, run: URL) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("twincity-plotcli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        var text = try String(contentsOf: root.appendingPathComponent("scenarios/baseline.toml"), encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"../seeds/cities.csv\"", with: "\"\(root.appendingPathComponent("seeds/cities.csv").path)\"")
+        text = text.replacingOccurrences(of: "\nend = 2035", with: "\nend = 2024")
+        let scenario = folder.appendingPathComponent("short.toml")
+        try text.write(to: scenario, atomically: true, encoding: .utf8)
+        let run = folder.appendingPathComponent("runs/base")
+        let result = try TwinCityProcess.run(["run", scenario.path, "--out", run.path, "--quiet"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        return (folder, run)
+    }
+
+    /// True when a `gnuplot` executable is on this process's search path.
+    var hasGnuplot: Bool {
+        (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains {
+            FileManager.default.isExecutableFile(atPath: "\($0)/gnuplot")
+        }
+    }
+
+    /// Runs `twincity` with `arguments` in `directory` with the environment `environment`.
+    func runWithEnvironment(_ arguments: [String], in directory: URL, environment: [String: String]) throws -> ProcessResult {
+        let process = Process()
+        process.executableURL = TwinCityProcess.productsDirectory.appendingPathComponent("twincity")
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        process.environment = environment
+        let output = Pipe(), error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return ProcessResult(status: process.terminationStatus, standardOutput: String(decoding: out, as: UTF8.self),
+                             standardError: String(decoding: err, as: UTF8.self))
+    }
+
+    func testPicturesGoToThePlotsFolderByDefault() throws {
+        try XCTSkipUnless(hasGnuplot, "gnuplot is not installed (sudo apt-get install gnuplot-nox)")
+        let (folder, run) = try scratchWithRun()
+        let region = try TwinCityProcess.run(["plot", "runs/base", "--var", "gdp", "--region"], in: folder)
+        XCTAssertEqual(region.status, 0, region.standardError)
+        XCTAssertEqual(region.standardOutput, "Plot written to runs/base/plots/gdp.png\n")
+        let png = try Data(contentsOf: run.appendingPathComponent("plots/gdp.png"))
+        XCTAssertEqual(Array(png.prefix(4)), [0x89, 0x50, 0x4E, 0x47], "a PNG file")
+
+        let svg = try TwinCityProcess.run(
+            ["plot", "runs/base", "--var", "population", "--cities", "chengdu, chongqing", "--format", "svg", "--title", "Twin cores"], in: folder)
+        XCTAssertEqual(svg.status, 0, svg.standardError)
+        let text = try String(contentsOf: run.appendingPathComponent("plots/population.svg"), encoding: .utf8)
+        for expected in ["<svg", "Twin cores", "Chengdu", "Chongqing", "Population (10,000 persons)"] {
+            XCTAssertTrue(text.contains(expected), expected)
+        }
+
+        // The format follows --out's extension unless given.
+        let out = folder.appendingPathComponent("pictures/zones.svg")
+        let zones = try TwinCityProcess.run(["plot", run.path, "--var", "gdp", "--zones", "chengdu_plain,south", "--out", out.path], in: folder)
+        XCTAssertEqual(zones.status, 0, zones.standardError)
+        XCTAssertTrue(try String(contentsOf: out, encoding: .utf8).contains("Chengdu plain"))
+
+        let flows = try TwinCityProcess.run(["plot", "runs/base", "--flows", "capital", "--year", "2023", "--top", "5"], in: folder)
+        XCTAssertEqual(flows.status, 0, flows.standardError)
+        XCTAssertEqual(flows.standardOutput, "Plot written to runs/base/plots/flows_capital_2023.png\n")
+        XCTAssertGreaterThan(try Data(contentsOf: run.appendingPathComponent("plots/flows_capital_2023.png")).count, 5_000)
+    }
+
+    func testNamesTheRunLacksExitWith2AndSuggestTheNearest() throws {
+        let (folder, _) = try scratchWithRun()
+        for (arguments, message) in [
+            (["--var", "gpd"], "twincity: error: unknown variable 'gpd' in cities.csv or region.csv of runs/base; did you mean 'gdp'?\n"),
+            (["--var", "gdp", "--cities", "chengdu,chongquing"], "twincity: error: unknown city 'chongquing' in runs/base; did you mean 'chongqing'?\n"),
+            (["--var", "gdp", "--zones", "panx"], "twincity: error: unknown zone 'panx' in runs/base; did you mean 'panxi'?\n"),
+            (["--flows", "population", "--year", "2031"], "twincity: error: unknown year '2031' in runs/base; did you mean '2024'?\n"),
+        ] {
+            let result = try TwinCityProcess.run(["plot", "runs/base"] + arguments, in: folder)
+            XCTAssertEqual(result.status, 2, "\(arguments): \(result.standardError)")
+            XCTAssertEqual(result.standardError, message)
+            XCTAssertEqual(result.standardOutput, "")
+        }
+        let missing = try TwinCityProcess.run(["plot", "runs/nothing", "--var", "gdp"], in: folder)
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.standardError.contains("runs/nothing"), missing.standardError)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("runs/base/plots").path), "nothing drawn")
+    }
+
+    func testWithoutGnuplotTheMessageSaysHowToInstallIt() throws {
+        let (folder, run) = try scratchWithRun()
+        let result = try runWithEnvironment(["plot", run.path, "--var", "gdp"], in: folder, environment: ["PATH": "/nonexistent"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.standardError, "twincity: error: plotting needs gnuplot; install it with: sudo apt-get install gnuplot-nox\n")
+        XCTAssertEqual(result.standardOutput, "")
+    }
+
+    func testConflictingOptionsAreUsageErrors() throws {
+        for arguments in [
+            ["--var", "gdp", "--flows", "population", "--year", "2023"],
+            ["--flows", "population"],
+            ["--var", "gdp", "--cities", "chengdu", "--region"],
+            ["--var", "gdp", "--year", "2023"],
+        ] {
+            let result = try TwinCityProcess.run(["plot", "runs/any"] + arguments)
+            XCTAssertEqual(result.status, 64, "\(arguments): \(result.standardError)")
+            XCTAssertTrue(result.standardError.contains("--"), result.standardError)
+        }
+    }
+}

@@ -1,0 +1,96 @@
+// docs/PLOTTING.md's pandas/matplotlib and R/ggplot2 examples, run as printed on real baseline
+// runs, so the page keeps working as the run directory evolves. Each is skipped where its
+// language or packages are absent.
+import Foundation
+import XCTest
+
+final class PlottingExampleTests: XCTestCase {
+    /// The code between `<!-- NAME-example:begin -->` and `<!-- NAME-example:end -->` in
+    /// docs/PLOTTING.md, without its ```fence (` ```python`, ` ```r`).
+    func example(_ name: String, fence: String) throws -> String {
+        let page = try String(contentsOf: packageRoot.appendingPathComponent("docs/PLOTTING.md"), encoding: .utf8)
+        let begin = try XCTUnwrap(page.range(of: "<!-- \(name)-example:begin -->\n```\(fence)\n"), "no marked \(name) example in docs/PLOTTING.md")
+        let end = try XCTUnwrap(page.range(of: "```\n<!-- \(name)-example:end -->", range: begin.upperBound..<page.endIndex))
+        return String(page[begin.upperBound..<end.lowerBound])
+    }
+
+    /// The executable `name` on the search path, or `nil`.
+    func executable(_ name: String) -> URL? {
+        for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+            let candidate = URL(fileURLWithPath: String(folder)).appendingPathComponent(name)
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+        return nil
+    }
+
+    /// Runs `program` with `arguments` in `directory`; returns status, standard output and error.
+    func run(_ program: URL, _ arguments: [String], in directory: URL) throws -> (Int32, String, String) {
+        let process = Process()
+        process.executableURL = program
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var environment = ProcessInfo.processInfo.environment
+        environment["MPLBACKEND"] = "Agg"
+        process.environment = environment
+        let output = Pipe(), error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+
+    func testThePandasExampleRunsOnARealRun() throws {
+        let code = try example("python", fence: "python")
+        XCTAssertTrue(code.contains("summary.csv") && code.contains("flows_population.csv"), "the example covers the band and the flows")
+        guard let python = executable("python3") else { throw XCTSkip("python3 is not installed; the docs/PLOTTING.md example was not run") }
+        let (available, _, _) = try run(python, ["-c", "import pandas, matplotlib"], in: FileManager.default.temporaryDirectory)
+        try XCTSkipIf(available != 0, "python3 lacks pandas or matplotlib (pip install pandas matplotlib); the docs/PLOTTING.md example was not run")
+
+        let fixtures = try RunFixtures()
+        defer { fixtures.remove() }
+        let script = fixtures.folder.appendingPathComponent("example.py")
+        try code.write(to: script, atomically: true, encoding: .utf8)
+        let (status, output, error) = try run(python, [script.path], in: fixtures.folder)
+        XCTAssertEqual(status, 0, "the example fails:\n\(error)")
+        XCTAssertTrue(output.hasPrefix("Largest moves over the interval ending 2026, 10,000 persons:"), output)
+        XCTAssertTrue(output.contains("chengdu"), output)
+        for picture in ["gdp_by_city.png", "gdp_band.png"] {
+            let data = try Data(contentsOf: fixtures.folder.appendingPathComponent(picture))
+            // figsize 10 × 6 inches at 150 dpi, trimmed to the drawing by bbox_inches="tight".
+            let size = try pngSize(data)
+            XCTAssertTrue((1000...1600).contains(size.width) && (600...1000).contains(size.height), "\(picture): \(size)")
+            XCTAssertGreaterThan(data.count, 5_000, picture)
+        }
+        let matrix = try String(contentsOf: fixtures.folder.appendingPathComponent("flows_matrix.csv"), encoding: .utf8)
+        XCTAssertEqual(matrix.split(separator: "\n").count, 23, "a header and one row per origin city")
+    }
+
+    func testTheGgplotExampleRunsOnARealRun() throws {
+        let code = try example("r", fence: "r")
+        XCTAssertTrue(code.contains("summary.csv") && code.contains("flows_population.csv"), "the example covers the band and the flows")
+        guard let rscript = executable("Rscript") else { throw XCTSkip("R is not installed; the docs/PLOTTING.md R example was not run") }
+        let packages = "for (p in c('readr', 'dplyr', 'tidyr', 'ggplot2', 'jsonlite')) if (!requireNamespace(p, quietly = TRUE)) quit(status = 1)"
+        let (available, _, _) = try run(rscript, ["-e", packages], in: FileManager.default.temporaryDirectory)
+        try XCTSkipIf(available != 0, "R lacks readr, dplyr, tidyr, ggplot2 or jsonlite; the docs/PLOTTING.md R example was not run")
+
+        let fixtures = try RunFixtures()
+        defer { fixtures.remove() }
+        let script = fixtures.folder.appendingPathComponent("example.R")
+        try code.write(to: script, atomically: true, encoding: .utf8)
+        let (status, output, error) = try run(rscript, [script.path], in: fixtures.folder)
+        XCTAssertEqual(status, 0, "the example fails:\n\(error)")
+        XCTAssertTrue(output.contains("origin") && output.contains("chengdu"), output)
+        for picture in ["gdp_by_city_r.png", "gdp_band_r.png"] {
+            let data = try Data(contentsOf: fixtures.folder.appendingPathComponent(picture))
+            // width 10 × height 6 inches at 150 dpi.
+            let size = try pngSize(data)
+            XCTAssertEqual([size.width, size.height], [1500, 900], picture)
+            XCTAssertGreaterThan(data.count, 5_000, picture)
+        }
+        let matrix = try String(contentsOf: fixtures.folder.appendingPathComponent("flows_matrix_r.csv"), encoding: .utf8)
+        XCTAssertEqual(matrix.split(separator: "\n").count, 23, "a header and one row per origin city")
+    }
+}

@@ -1,0 +1,121 @@
+// Run directories of the shipped baseline to plot: a single run, a second run with another
+// seed to compare with, and an ensemble of three replications; and checks of the pictures.
+import Foundation
+import TwinCityExport
+import TwinCityModel
+import TwinCityPlot
+import TwinCityScenario
+import XCTest
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// The package root, two folders above this file's folder.
+let packageRoot = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// Baseline run directories written once per test class into a scratch folder.
+final class RunFixtures: Sendable {
+    /// The scratch folder holding the runs, in its `runs` folder.
+    let folder: URL
+    /// A single run of the baseline, 2020–2026, the scenario's seed.
+    let single: URL
+    /// A single run with another seed, for comparisons.
+    let other: URL
+    /// Three replications of the baseline, 2020–2026.
+    let ensemble: URL
+
+    /// Runs the baseline (shortened to 2026, so the tests stay quick) three ways.
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("twincity-plot-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var scenario = try ScenarioLoader.load(path: packageRoot.appendingPathComponent("scenarios/baseline.toml").path)
+        scenario.settings.endYear = 2026
+        let (setup, parameters, _) = try ScenarioLoader.prepare(scenario)
+        // Laid out as docs/PLOTTING.md's examples expect them: runs/<name> below `folder`.
+        single = folder.appendingPathComponent("runs/baseline")
+        other = folder.appendingPathComponent("runs/baseline-seed-7")
+        ensemble = folder.appendingPathComponent("runs/baseline-ensemble")
+        try Self.writeSingle(scenario: scenario, setup: setup, parameters: parameters, seed: scenario.settings.seed, to: single)
+        try Self.writeSingle(scenario: scenario, setup: setup, parameters: parameters, seed: 7, to: other)
+        try Self.writeEnsemble(scenario: scenario, setup: setup, parameters: parameters, replications: 3, to: ensemble)
+    }
+
+    /// Removes the scratch folder.
+    func remove() {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    static func manifest(_ scenario: Scenario, settings: SimulationSettings) -> RunManifest {
+        RunManifest(twinCityVersion: "test", gslVersion: Numerics.gslVersion, scenario: scenario.resolved, settings: settings)
+    }
+
+    static func writeSingle(scenario: Scenario, setup: SimulationSetup, parameters: ModelParameters, seed: UInt64, to url: URL) throws {
+        var settings = scenario.settings
+        settings.seed = seed
+        let writer = try RunDirectoryWriter(
+            path: url.path, cities: setup.cities, sectors: parameters.sectors.map(\.id), manifest: manifest(scenario, settings: settings))
+        try Simulation(setup: setup, parameters: parameters, settings: settings, policies: scenario.policies).run { try writer.consume($0) }
+        try writer.finish(wallTime: 0)
+    }
+
+    static func writeEnsemble(scenario: Scenario, setup: SimulationSetup, parameters: ModelParameters, replications: Int, to url: URL) throws {
+        let writer = try EnsembleDirectoryWriter(
+            path: url.path, cities: setup.cities, sectors: parameters.sectors.map(\.id),
+            manifest: manifest(scenario, settings: scenario.settings), replications: replications)
+        for k in 0..<replications {
+            let replica = try writer.replication(k)
+            try Simulation(setup: setup, parameters: parameters, settings: replica.settings, policies: scenario.policies)
+                .run { try replica.consume($0) }
+            try replica.finish()
+        }
+        try writer.finish(wallTime: 0)
+    }
+}
+
+/// Skips the test when gnuplot is not installed (`.ci/install-deps` installs it).
+func requireGnuplot() throws {
+    try XCTSkipIf(Gnuplot.executable() == nil, "gnuplot is not installed (sudo apt-get install gnuplot-nox); picture tests skipped")
+}
+
+/// Width and height of a PNG file from its IHDR chunk, after checking the signature.
+func pngSize(_ data: Data, file: StaticString = #filePath, line: UInt = #line) throws -> (width: Int, height: Int) {
+    let bytes = [UInt8](data)
+    XCTAssertGreaterThan(bytes.count, 24, file: file, line: line)
+    XCTAssertEqual(Array(bytes.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "PNG signature", file: file, line: line)
+    XCTAssertEqual(String(decoding: bytes[12..<16], as: UTF8.self), "IHDR", "first chunk is IHDR", file: file, line: line)
+    let integer = { (offset: Int) in bytes[offset..<(offset + 4)].reduce(0) { $0 << 8 | Int($1) } }
+    return (integer(16), integer(20))
+}
+
+/// Parses SVG text as XML and returns the text content of its elements, one string per
+/// text run; fails the test when the document is not well-formed.
+func svgText(_ data: Data, file: StaticString = #filePath, line: UInt = #line) -> [String] {
+    final class Collector: NSObject, XMLParserDelegate {
+        var texts: [String] = []
+        var current = ""
+        var root: String?
+        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+            if root == nil { root = name }
+            flush()
+        }
+        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+            flush()
+        }
+        func parser(_ parser: XMLParser, foundCharacters string: String) {
+            current += string
+        }
+        func flush() {
+            let text = current.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !text.isEmpty { texts.append(text) }
+            current = ""
+        }
+    }
+    let parser = XMLParser(data: data)
+    let collector = Collector()
+    parser.delegate = collector
+    let parsed = parser.parse()
+    XCTAssertTrue(parsed, "SVG is well-formed XML: \(String(describing: parser.parserError))", file: file, line: line)
+    XCTAssertEqual(collector.root, "svg", "the root element is <svg>", file: file, line: line)
+    return collector.texts
+}

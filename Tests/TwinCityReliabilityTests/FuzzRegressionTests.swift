@@ -1,0 +1,76 @@
+// Every input the parser fuzzer (.ci/fuzz) found to crash a parser, replayed through the same
+// harness: each must now be refused with an error the user can act on. The inputs live in
+// Fixtures/<parser>/NAME.*, each with NAME.expected holding text its error must contain.
+import Foundation
+@testable import TwinCityFuzz
+import XCTest
+
+final class FuzzRegressionTests: XCTestCase {
+    /// One harness for the whole class: building its sandbox copies the roster.
+    static let harness = try! ParserHarness(checkout: Reliability.packageRoot)
+
+    override class func tearDown() {
+        harness.removeSandbox()
+        super.tearDown()
+    }
+
+    /// The fixtures of one parser: each input with the text its error must contain.
+    func fixtures(_ target: ParserTarget) throws -> [(name: String, input: [UInt8], expected: String)] {
+        let folder = Reliability.fixtures.appendingPathComponent(target.rawValue)
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        return try names.filter { !$0.hasSuffix(".expected") && !$0.hasPrefix(".") }.map { name in
+            let stem = (name as NSString).deletingPathExtension
+            let expected = try String(contentsOf: folder.appendingPathComponent(stem + ".expected"), encoding: .utf8)
+            let input = try Data(contentsOf: folder.appendingPathComponent(name))
+            return (name, Array(input), expected.trimmingCharacters(in: .newlines))
+        }
+    }
+
+    /// Replays every fixture of `target`; returns how many there were.
+    @discardableResult
+    func replay(_ target: ParserTarget) throws -> Int {
+        let cases = try fixtures(target)
+        for (name, input, expected) in cases {
+            switch try Self.harness.run(target, bytes: input) {
+            case .accepted:
+                XCTFail("\(target.rawValue)/\(name): accepted; expected an error containing '\(expected)'")
+            case .refused(let message):
+                XCTAssertTrue(message.contains(expected), "\(target.rawValue)/\(name): \(message)")
+            }
+        }
+        return cases.count
+    }
+
+    func testScenarioInputsThatCrashedAreRefusedCleanly() throws {
+        try replay(.scenario)
+    }
+
+    func testRosterInputsThatCrashedAreRefusedCleanly() throws {
+        try replay(.roster)
+    }
+
+    func testSweepInputsThatCrashedAreRefusedCleanly() throws {
+        try replay(.sweep)
+    }
+
+    func testTheHarnessAcceptsTheShippedInputs() throws {
+        // The corpus the fuzzer starts from: shipped files pass the same checks.
+        let root = Reliability.packageRoot
+        for name in ["baseline.toml", "decision-2020.toml"] {
+            let bytes = Array(try Data(contentsOf: root.appendingPathComponent("scenarios/\(name)")))
+            guard case .accepted = try Self.harness.run(.scenario, bytes: bytes) else { return XCTFail(name) }
+        }
+        let tables = try ["cities.csv", "roles.csv", "links.csv"].map { Array(try Data(contentsOf: root.appendingPathComponent("seeds/\($0)"))) }
+        let roster = tables.joined(separator: [ParserHarness.tableSeparator])
+        guard case .accepted = try Self.harness.run(.roster, bytes: Array(roster)) else { return XCTFail("seeds roster") }
+        let sweeps = root.appendingPathComponent("scenarios/sweeps")
+        for name in try FileManager.default.contentsOfDirectory(atPath: sweeps.path) where !name.hasPrefix("base-") {
+            let bytes = Array(try Data(contentsOf: sweeps.appendingPathComponent(name)))
+            guard case .accepted = try Self.harness.run(.sweep, bytes: bytes) else { return XCTFail(name) }
+        }
+        // `#set` lines of a scenario input become overrides: a bad one is refused by name.
+        let overridden = Array("#set time.end=1999\n".utf8) + Array(try Data(contentsOf: root.appendingPathComponent("scenarios/baseline.toml")))
+        guard case .refused(let message) = try Self.harness.run(.scenario, bytes: overridden) else { return XCTFail("--set time.end=1999") }
+        XCTAssertTrue(message.contains("time.end"), message)
+    }
+}
