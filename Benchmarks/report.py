@@ -223,7 +223,8 @@ def main():
     if sweep:
         w("## Sweep throughput, 22 cities\n")
         w(f"Full 2020–2035 runs (15 ticks) from one prepared setup, {sweep['runsPerMeasurement']} runs with "
-          f"different seeds per measurement.\n")
+          f"different seeds per measurement; one worker and all workers in turn, {sweep.get('rounds', 1)} rounds, "
+          f"the best of each.\n")
         w("| workers | runs per second |\n|---:|---:|")
         w(f"| 1 | {sweep['oneWorkerRunsPerSecond']:.1f} |")
         w(f"| {sweep['workers']} | {sweep['allWorkersRunsPerSecond']:.1f} (×{sweep['speedup']:.2f}) |")

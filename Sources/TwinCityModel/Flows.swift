@@ -94,15 +94,15 @@ final class FlowSystem {
         self.sCount = sCount
         self.parameters = parameters
         self.migration = migration
-        func buffer() -> UnsafeMutableBufferPointer<Double> {
-            let b = UnsafeMutableBufferPointer<Double>.allocate(capacity: n)
+        func buffer(_ count: Int) -> UnsafeMutableBufferPointer<Double> {
+            let b = UnsafeMutableBufferPointer<Double>.allocate(capacity: count)
             b.initialize(repeating: 0)
             return b
         }
-        ratio = buffer()
-        through = buffer()
-        columnIn = buffer()
-        scratch = buffer()
+        ratio = buffer(n)
+        through = buffer(n)
+        columnIn = buffer(n)
+        scratch = buffer(SymmetricProduct.scratchCount(n: n))
     }
 
     deinit {
@@ -247,7 +247,7 @@ struct SparseRates: Sendable {
     private(set) var columnOrigin: [Int32] = []
     private(set) var columnRate: [Double] = []
 
-    /// Entry counts above which `inflows` splits its work over two tasks.
+    /// Entry counts above which `inflows` spreads its work over the cores.
     static let parallelThreshold = 1 << 17
 
     /// Rates with no entry yet: fill the rows of consecutive origins with `append` and
@@ -327,8 +327,11 @@ struct SparseRates: Sendable {
                     if count < Self.parallelThreshold {
                         columns(0, n)
                     } else {
-                        DispatchQueue.concurrentPerform(iterations: 2) { task in
-                            columns(task == 0 ? 0 : n / 2, task == 0 ? n / 2 : n)
+                        // Blocks of destinations to the cores as they free up; each sum is the
+                        // same whichever core computes it.
+                        let block = 256
+                        DispatchQueue.concurrentPerform(iterations: (n + block - 1) / block) { b in
+                            columns(b * block, min((b + 1) * block, n))
                         }
                     }
                 }

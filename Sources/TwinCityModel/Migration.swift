@@ -42,7 +42,7 @@ public struct Migration: Sendable {
         symmetric = SymmetricProduct.isSymmetric(w, n: n)
     }
 
-    /// y ← W x (`transpose` false) or Wᵀ x; `scratch` holds N doubles.
+    /// y ← W x (`transpose` false) or Wᵀ x; `scratch` holds `SymmetricProduct.scratchCount(n:)` doubles.
     func product(transpose: Bool = false, _ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>) {
         accessibility.withUnsafeBufferPointer { w in
             if symmetric {
@@ -53,7 +53,7 @@ public struct Migration: Sendable {
         }
     }
 
-    /// y ← Wᵀ x; `scratch` holds N doubles.
+    /// y ← Wᵀ x; `scratch` as for `product`.
     func transposedProduct(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>) {
         product(transpose: true, x, into: y, scratch: scratch)
     }
@@ -61,7 +61,7 @@ public struct Migration: Sendable {
     /// W x or Wᵀ x on arrays.
     func product(transpose: Bool = false, _ x: [Double]) -> [Double] {
         var y = [Double](repeating: 0, count: n)
-        var scratch = [Double](repeating: 0, count: n)
+        var scratch = [Double](repeating: 0, count: SymmetricProduct.scratchCount(n: n))
         x.withUnsafeBufferPointer { x in
             y.withUnsafeMutableBufferPointer { y in
                 scratch.withUnsafeMutableBufferPointer { product(transpose: transpose, x.baseAddress!, into: y.baseAddress!, scratch: $0.baseAddress!) }

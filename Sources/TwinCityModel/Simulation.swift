@@ -211,6 +211,14 @@ public final class Simulation {
             try checkFinite(eq, state: state, tick: tick, year: year)
             let realGDP = constantPriceGDP(state: state, equilibrium: eq)
             let utility = Utility.realUtility(state: state, equilibrium: eq, structure: setup.structure, parameters: parameters)
+            // Both are written out and utility enters migration as a logarithm: a value that is
+            // not finite (or a utility that is not positive) stops the run rather than reach
+            // an output file as an empty cell.
+            if let i = (0..<n).first(where: { !realGDP[$0].isFinite || !utility[$0].isFinite || utility[$0] <= 0 }) {
+                throw SimulationError(
+                    tick: tick, year: year, city: setup.cities[i].id,
+                    message: "GDP at 2020 prices \(realGDP[i]) or real utility \(utility[i]) is not a finite positive number")
+            }
             if let before = previousRealGDP {
                 let growth = (0..<n).map { (realGDP[$0] / before[$0] - 1) / dt }
                 let revenue = eq.gdp.map { parameters.taxRate * $0 }

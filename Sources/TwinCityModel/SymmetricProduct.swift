@@ -7,10 +7,9 @@ import Dispatch
 /// mirrored the upper one exactly, an error of the order of that rounding.
 ///
 /// Cost: N²/2 elements read, N² multiply–adds. Rosters of `parallelThreshold` cities or more
-/// split the rows over two tasks with their own output, in a fixed pattern, so results do not
-/// depend on the number of cores.
+/// spread blocks of rows over the cores; results do not depend on the number of cores.
 enum SymmetricProduct {
-    /// Matrices of at least this many rows are split over two tasks.
+    /// Matrices of at least this many rows are split over tasks.
     static let parallelThreshold = 512
 
     /// Largest relative difference between a_ij and a_ji, in units of the machine epsilon,
@@ -48,35 +47,49 @@ enum SymmetricProduct {
         let scratch: UnsafeMutablePointer<Double>
     }
 
-    /// Rows per block when the product is split over two tasks.
+    /// Rows per block when the product is split over tasks.
     static let blockRows = 128
 
-    /// y ← A x. `scratch` holds N doubles (the second task's output); `y` must not overlap `x`.
-    nonisolated(unsafe) static var _total = 0.0
-    nonisolated(unsafe) static var _count = 0
+    /// Doubles of scratch `multiply` needs for an N×N matrix: each block of rows adds into
+    /// its own partial output, from its first row to the end.
+    static func scratchCount(n: Int) -> Int {
+        guard n >= parallelThreshold else { return 1 }
+        let blocks = (n + blockRows - 1) / blockRows
+        return partialOffset(block: blocks, n: n)
+    }
+
+    /// Start of block b's partial output in the scratch: Σ_{c<b} (n − c·blockRows).
+    private static func partialOffset(block b: Int, n: Int) -> Int {
+        b * n - blockRows * b * (b - 1) / 2
+    }
+
+    /// y ← A x. `scratch` holds `scratchCount(n:)` doubles; `y` must not overlap `x`.
+    ///
+    /// Blocks of `blockRows` rows are handed to the cores as they free up
+    /// (`DispatchQueue.concurrentPerform`), each adding into its own partial output; the
+    /// partials are then summed in block order, so the result does not depend on which core
+    /// took which block, nor on how many there are.
     static func multiply(_ a: UnsafePointer<Double>, n: Int, x: UnsafePointer<Double>, y: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>) {
-        let t0 = ContinuousClock.now
-        defer { let d = ContinuousClock.now - t0; _total += Double(d.components.attoseconds) * 1e-18 + Double(d.components.seconds); _count += 1 }
         guard n >= parallelThreshold else {
             y.update(repeating: 0, count: n)
             upperRows(a, n: n, x: x, from: 0, to: n, into: y)
             return
         }
-        // Blocks of rows go to the tasks in the pattern 0 1 1 0 | 0 1 1 0 | …, which balances
-        // the shrinking rows of the triangle; each task adds into its own output.
+        let blocks = (n + blockRows - 1) / blockRows
         let ops = Operands(a: a, x: x, y: y, scratch: scratch)
-        DispatchQueue.concurrentPerform(iterations: 2) { task in
-            let out = task == 0 ? ops.y : ops.scratch
-            out.update(repeating: 0, count: n)
-            var block = 0
-            while block * blockRows < n {
-                if (block % 4 == 0 || block % 4 == 3) == (task == 0) {
-                    upperRows(ops.a, n: n, x: ops.x, from: block * blockRows, to: min((block + 1) * blockRows, n), into: out)
-                }
-                block += 1
-            }
+        DispatchQueue.concurrentPerform(iterations: blocks) { block in
+            let lo = block * blockRows
+            // out[j] for j in lo..<n: rows of the block reach only columns at or after lo.
+            let out = ops.scratch + (partialOffset(block: block, n: n) - lo)
+            (out + lo).update(repeating: 0, count: n - lo)
+            upperRows(ops.a, n: n, x: ops.x, from: lo, to: min(lo + blockRows, n), into: out)
         }
-        for j in 0..<n { y[j] += scratch[j] }
+        y.update(repeating: 0, count: n)
+        for block in 0..<blocks {
+            let lo = block * blockRows
+            let out = scratch + (partialOffset(block: block, n: n) - lo)
+            for j in lo..<n { y[j] += out[j] }
+        }
     }
 
     private typealias Pair = SIMD2<Double>

@@ -138,7 +138,7 @@ public final class TradeEquilibrium {
         x = buffer(n)
         m = buffer(n)
         z = buffer(n)
-        scratch = buffer(n)
+        scratch = buffer(SymmetricProduct.scratchCount(n: n))
     }
 
     deinit {
@@ -153,9 +153,6 @@ public final class TradeEquilibrium {
     public func solve(
         _ state: EconomyState, parameters: ModelParameters, start: Equilibrium? = nil
     ) throws -> Equilibrium {
-        SymmetricProduct._total = 0; SymmetricProduct._count = 0
-        let _t0 = ContinuousClock.now
-        defer { if n >= 1000 { FileHandle.standardError.write("solve \(ContinuousClock.now - _t0) products \(SymmetricProduct._count) in \(SymmetricProduct._total)\n".data(using: .utf8)!) } }
         load(state)
         let unknowns = active.filter { $0 }.count + n
         var kind = parameters.solver

@@ -98,6 +98,8 @@ struct ScenarioSource {
             throw InputError(
                 file: path, line: error.source.begin.line, column: error.source.begin.column,
                 message: "TOML syntax error: \(error.description)")
+        } catch let problem as TOMLSyntaxProblem {
+            throw InputError(file: path, line: problem.line, column: problem.column, message: "TOML syntax error: \(problem.message)")
         }
     }
 

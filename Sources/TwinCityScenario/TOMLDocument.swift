@@ -53,8 +53,10 @@ struct TOMLDocument {
     var positions: [[String]: SourcePosition]
 
     /// Parses TOML text.
-    /// - Throws: `TOMLParseError`, whose `source.begin` gives the line and column.
+    /// - Throws: `TOMLSyntaxProblem` for a construct the parser would abort on
+    ///   (`TOMLPreflight`), else `TOMLParseError`, whose `source.begin` gives the line and column.
     init(text: String) throws {
+        try TOMLPreflight.check(text)
         let table = try TOMLTable(string: text)
         root = Self.node(table)
         var locator = TOMLKeyLocator(text: text)

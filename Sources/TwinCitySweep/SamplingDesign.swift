@@ -70,7 +70,7 @@ public struct SamplingDesign: Sendable {
         case .grid:
             var count = 1
             for parameter in definition.parameters {
-                let (product, overflow) = count.multipliedReportingOverflow(by: parameter.gridLevels.count)
+                let (product, overflow) = count.multipliedReportingOverflow(by: parameter.gridLevelCount)
                 count = overflow ? Int.max : product
             }
             return count

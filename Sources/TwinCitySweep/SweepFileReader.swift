@@ -114,11 +114,15 @@ public enum SweepFileReader {
         }
         let root: [String: SweepTOMLValue]
         do {
+            // Constructs the TOML parser would abort on are refused first (TOMLPreflight).
+            try TOMLPreflight.check(text)
             root = SweepTOMLValue.table(try TOMLTable(string: text))
         } catch let error as TOMLParseError {
             throw InputError(
                 file: path, line: error.source.begin.line, column: error.source.begin.column,
                 message: "TOML syntax error: \(error.description)")
+        } catch let problem as TOMLSyntaxProblem {
+            throw InputError(file: path, line: problem.line, column: problem.column, message: "TOML syntax error: \(problem.message)")
         }
         var reader = SweepKeyReader(file: path, locator: SweepKeyLocator(text: text))
         let definition = parse(root, &reader)

@@ -134,6 +134,16 @@ public struct SweepParameter: Sendable, Equatable, Codable {
         }
     }
 
+    /// How many values `gridLevels` holds, without building them: a file may ask for more
+    /// levels than memory can hold, and such a sweep is refused on its point count before
+    /// any level is built.
+    var gridLevelCount: Int {
+        switch domain {
+        case .values(let values): return values.count
+        case .range(_, _, _, let levels): return levels.map { $0 >= 2 ? $0 : 1 } ?? 1
+        }
+    }
+
     /// The distinct values a test override should try to check the whole domain: every
     /// listed value, or both ends of a range.
     var boundaryValues: [ParameterValue] {

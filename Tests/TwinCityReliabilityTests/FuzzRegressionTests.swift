@@ -1,8 +1,11 @@
-// Every input the parser fuzzer (.ci/fuzz) found to crash a parser, replayed through the same
-// harness: each must now be refused with an error the user can act on. The inputs live in
-// Fixtures/<parser>/NAME.*, each with NAME.expected holding text its error must contain.
+// Every input the parser fuzzer (.ci/fuzz) found to crash a parser, and inputs at the edges of
+// the roster reader met while fuzzing it, replayed through the same harness: each must be
+// refused with an error the user can act on. The inputs live in Fixtures/<parser>/NAME.*, each
+// with NAME.expected holding text its error must contain (roster inputs hold the cities,
+// roles and links tables separated by form feeds, as the harness splits them).
 import Foundation
 @testable import TwinCityFuzz
+import TwinCityScenario
 import XCTest
 
 final class FuzzRegressionTests: XCTestCase {
@@ -41,16 +44,43 @@ final class FuzzRegressionTests: XCTestCase {
         return cases.count
     }
 
-    func testScenarioInputsThatCrashedAreRefusedCleanly() throws {
-        try replay(.scenario)
+    func testScenarioInputsThatCrashedTheParserAreRefusedCleanly() throws {
+        // Table headers whose name starts with no key character aborted the TOML parser.
+        XCTAssertGreaterThanOrEqual(try replay(.scenario), 3)
     }
 
-    func testRosterInputsThatCrashedAreRefusedCleanly() throws {
-        try replay(.roster)
+    func testRosterInputsAtTheReadersEdgesAreRefusedCleanly() throws {
+        // No roster input has crashed the reader; these are the edges it was fuzzed across.
+        XCTAssertGreaterThanOrEqual(try replay(.roster), 5)
     }
 
-    func testSweepInputsThatCrashedAreRefusedCleanly() throws {
-        try replay(.sweep)
+    func testSweepInputsThatCrashedTheParserAreRefusedCleanly() throws {
+        // `[[[` aborted the TOML parser; a grid of Int.max levels was built before being counted.
+        XCTAssertGreaterThanOrEqual(try replay(.sweep), 2)
+    }
+
+    func testPreflightPassesValidTOMLThatLooksLikeAHeader() throws {
+        // Brackets inside values, strings and comments are not table headers.
+        let valid = #"""
+            a = [
+              [1, 2],
+              ["[$x]", '[#]'],
+            ]
+            b = """
+            [$not a header]
+            """
+            c = { d = [3] } # [$ in a comment
+            ["quoted key"]
+            [[e]]
+            [ f . g ]
+            """#
+        XCTAssertNoThrow(try TOMLPreflight.check(valid))
+        XCTAssertThrowsError(try TOMLPreflight.check("a = 1\n\n  [ %x]\n")) { error in
+            let problem = error as? TOMLSyntaxProblem
+            XCTAssertEqual(problem?.line, 3)
+            XCTAssertEqual(problem?.column, 5)
+            XCTAssertEqual(problem?.message, "expected a table name (a bare key or a quoted key) after '[', found '%'")
+        }
     }
 
     func testTheHarnessAcceptsTheShippedInputs() throws {

@@ -1,0 +1,137 @@
+// A look at TOML text before TOMLKit parses it, for the malformed constructs on which the
+// parser underneath (toml++ 3.4, built with its assertions on) stops the process with a failed
+// assertion instead of reporting a syntax error. Each is reported as the syntax error it is.
+
+/// A syntax error found by `TOMLPreflight.check`, with its 1-based line and column (in
+/// Unicode scalars, as TOMLKit's own syntax errors count them).
+public struct TOMLSyntaxProblem: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Line of the offending character.
+    public var line: Int
+    /// Column of the offending character.
+    public var column: Int
+    /// What was expected and what was found.
+    public var message: String
+
+    /// `message`, without the position (callers put the file and position in front).
+    public var description: String { message }
+}
+
+/// Refuses the TOML constructs that would abort the parser rather than be reported by it.
+///
+/// Known case: a table header whose name starts with a character that can start no key —
+/// `[$a]`, `[[[a]]]`, `[ [a] ]` — where toml++ asserts that a key begins instead of checking
+/// it. The scan follows strings (single- and multi-line, with escapes), comments and the
+/// brackets of array and inline-table values, so that a `[` inside a value or a string is never
+/// taken for a header; valid TOML always passes.
+public enum TOMLPreflight {
+    /// Throws the first construct of `text` the TOML parser cannot report by itself.
+    public static func check(_ text: String) throws(TOMLSyntaxProblem) {
+        var scanner = Scanner(text)
+        try scanner.scan()
+    }
+
+    private struct Scanner {
+        let chars: [Unicode.Scalar]
+        var index = 0
+        var line = 1
+        var column = 1
+
+        init(_ text: String) {
+            chars = Array(text.unicodeScalars)
+        }
+
+        func peek(_ offset: Int = 0) -> Unicode.Scalar? {
+            index + offset < chars.count ? chars[index + offset] : nil
+        }
+
+        mutating func advance() {
+            guard index < chars.count else { return }
+            if chars[index] == "\n" {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+            index += 1
+        }
+
+        static func isBareKeyCharacter(_ c: Unicode.Scalar) -> Bool {
+            ("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c) || c == "_" || c == "-"
+        }
+
+        mutating func scan() throws(TOMLSyntaxProblem) {
+            // Open `[` and `{` of values: a line break inside them does not start a statement.
+            var depth = 0
+            var atStatementStart = true
+            while let c = peek() {
+                switch c {
+                case " ", "\t", "\r":
+                    advance()
+                case "\n":
+                    if depth == 0 { atStatementStart = true }
+                    advance()
+                case "#":
+                    while let next = peek(), next != "\n" { advance() }
+                case "\"", "'":
+                    skipString()
+                    atStatementStart = false
+                case "[" where atStatementStart && depth == 0:
+                    try header()
+                    atStatementStart = false
+                case "[", "{":
+                    depth += 1
+                    atStatementStart = false
+                    advance()
+                case "]", "}":
+                    depth = max(0, depth - 1)
+                    atStatementStart = false
+                    advance()
+                default:
+                    atStatementStart = false
+                    advance()
+                }
+            }
+        }
+
+        /// `[name]` or `[[name]]` at the start of a statement: the name must start with a key
+        /// character or a quote, or be `]` (an empty name, which the parser reports itself) —
+        /// a line break there too would reach the assertion; the rest of the line is skipped,
+        /// strings included.
+        mutating func header() throws(TOMLSyntaxProblem) {
+            advance()
+            var sawBlank = false
+            while let c = peek(), c == " " || c == "\t" { advance(); sawBlank = true }
+            if peek() == "[" && !sawBlank {
+                advance()
+                while let c = peek(), c == " " || c == "\t" { advance() }
+            }
+            if let c = peek(), c != "]", c != "\"", c != "'", !Self.isBareKeyCharacter(c) {
+                let shown = c.properties.generalCategory == .control ? "U+\(String(c.value, radix: 16, uppercase: true))" : "'\(c)'"
+                throw TOMLSyntaxProblem(
+                    line: line, column: column,
+                    message: "expected a table name (a bare key or a quoted key) after '[', found \(shown)")
+            }
+            while let c = peek(), c != "\n" {
+                if c == "\"" || c == "'" { skipString() } else if c == "#" { break } else { advance() }
+            }
+        }
+
+        /// A basic or literal string, single- or multi-line; a single-line string ends at the
+        /// line break if it is not closed (the parser reports that).
+        mutating func skipString() {
+            guard let quote = peek() else { return }
+            let multiline = peek(1) == quote && peek(2) == quote
+            let delimiter = multiline ? 3 : 1
+            for _ in 0..<delimiter { advance() }
+            while let c = peek() {
+                if c == quote, !multiline || (peek(1) == quote && peek(2) == quote) {
+                    for _ in 0..<delimiter { advance() }
+                    return
+                }
+                if c == "\n", !multiline { return }
+                if c == "\\", quote == "\"" { advance() }
+                advance()
+            }
+        }
+    }
+}
