@@ -3,6 +3,7 @@
 // economic circle. Module graph, one way only:
 //   twincity (CLI) → TwinCitySweep → TwinCityScenario / TwinCityExport → TwinCityModel → TwinCityGSL → CGSL
 //   twincity (CLI) → TwinCityPlot → TwinCityExport
+//   TwinCityFuzz (parser fuzzer) → TwinCitySweep → TwinCityScenario
 import PackageDescription
 
 let package = Package(

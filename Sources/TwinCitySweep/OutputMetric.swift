@@ -3,6 +3,7 @@
 import Foundation
 import TwinCityExport
 import TwinCityModel
+import TwinCityScenario
 
 /// A syntax error in an output name.
 public struct OutputMetricSyntaxError: Error, Sendable {
@@ -192,20 +193,20 @@ struct OutputExtractor: Sendable {
             guard let found = columns.first(where: { $0.0 == column }) else {
                 let names = columns.map(\.0) + OutputMetric.regionAliases.keys.sorted()
                 return .failure(OutputMetricSyntaxError(message:
-                    "'\(metric.name)': unknown region column '\(metric.column)'" + NameSuggestion.suffix(for: metric.column, among: names)
+                    "'\(metric.name)': unknown region column '\(metric.column)'" + Spelling.suggestion(for: metric.column, among: names)
                     + " (the columns of region.csv, docs/OUTPUTS.md)"))
             }
             return .success(OutputExtractor(metric: metric, source: .region(found.1)))
         case .city(let id):
             guard let index = context.cities.firstIndex(where: { $0.id == id }) else {
                 return .failure(OutputMetricSyntaxError(message:
-                    "'\(metric.name)': unknown city '\(id)'" + NameSuggestion.suffix(for: id, among: context.cities.map(\.id))
+                    "'\(metric.name)': unknown city '\(id)'" + Spelling.suggestion(for: id, among: context.cities.map(\.id))
                     + " (the ids of the base scenario's roster)"))
             }
             let columns = cityColumns(context)
             guard let found = columns.first(where: { $0.0 == metric.column }) else {
                 return .failure(OutputMetricSyntaxError(message:
-                    "'\(metric.name)': unknown city column '\(metric.column)'" + NameSuggestion.suffix(for: metric.column, among: columns.map(\.0))
+                    "'\(metric.name)': unknown city column '\(metric.column)'" + Spelling.suggestion(for: metric.column, among: columns.map(\.0))
                     + " (the numeric columns of cities.csv, docs/OUTPUTS.md)"))
             }
             return .success(OutputExtractor(metric: metric, source: .city(index: index, found.1)))

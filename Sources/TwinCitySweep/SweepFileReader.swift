@@ -217,7 +217,7 @@ public enum SweepFileReader {
             return nil
         }
         guard case .string(let kindText) = kindNode, let kind = SamplerKind(rawValue: kindText) else {
-            let hint = { if case .string(let t) = kindNode { return NameSuggestion.suffix(for: t, among: SamplerKind.allCases.map(\.rawValue)) } else { return "" } }()
+            let hint = { if case .string(let t) = kindNode { return Spelling.suggestion(for: t, among: SamplerKind.allCases.map(\.rawValue)) } else { return "" } }()
             reader.fail(["sampler", "kind"], "expected one of " + SamplerKind.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ") + ", found \(kindNode.found)" + hint)
             return nil
         }
@@ -495,7 +495,7 @@ struct SweepKeyReader {
                 fail((prefix ?? []) + [key], "'\(key)' is a top-level key, but TOML puts every key written after a table header into that table; move it above [sampler]")
                 continue
             }
-            fail((prefix ?? []) + [key], "unknown key in \(context)" + NameSuggestion.suffix(for: key, among: allowed))
+            fail((prefix ?? []) + [key], "unknown key in \(context)" + Spelling.suggestion(for: key, among: allowed))
         }
     }
 
@@ -580,39 +580,3 @@ struct SweepKeyLocator: Sendable {
     }
 }
 
-/// Nearest-name suggestions for misspelt keys, parameter paths and output columns.
-enum NameSuggestion {
-    /// Levenshtein distance between two strings, in characters, ignoring case.
-    static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a.lowercased()), b = Array(b.lowercased())
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                current[j] = min(previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1), previous[j] + 1, current[j - 1] + 1)
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
-    }
-
-    /// The closest candidate, or `nil` when even that differs in more than half its
-    /// characters (no plausible misspelling). Ties go to the earlier candidate.
-    static func nearest(to name: String, among candidates: [String]) -> String? {
-        var best: (name: String, distance: Int)?
-        for candidate in candidates {
-            let d = distance(name, candidate)
-            if best == nil || d < best!.distance { best = (candidate, d) }
-        }
-        guard let best, best.distance <= max(2, best.name.count / 2) else { return nil }
-        return best.name
-    }
-
-    /// `; did you mean 'x'?`, or the empty string.
-    static func suffix(for name: String, among candidates: [String]) -> String {
-        nearest(to: name, among: candidates).map { "; did you mean '\($0)'?" } ?? ""
-    }
-}
