@@ -18,11 +18,16 @@ public struct TOMLSyntaxProblem: Error, Equatable, Sendable, CustomStringConvert
 
 /// Refuses the TOML constructs that would abort the parser rather than be reported by it.
 ///
-/// Known case: a table header whose name starts with a character that can start no key —
-/// `[$a]`, `[[[a]]]`, `[ [a] ]` — where toml++ asserts that a key begins instead of checking
-/// it. The scan follows strings (single- and multi-line, with escapes), comments and the
-/// brackets of array and inline-table values, so that a `[` inside a value or a string is never
-/// taken for a header; valid TOML always passes.
+/// Known cases, where toml++ asserts what it should check:
+/// - a table header whose name starts with a character that can start no key — `[$a]`,
+///   `[[[a]]]`, `[` before a line break — where it asserts that a key begins;
+/// - an array whose next element, after `[` or a comma, starts with `}` or a line separator
+///   other than `\n` (U+0085, U+2028, U+2029) — `a = [1, }` — where it asserts that a value
+///   begins.
+///
+/// The scan follows strings (single- and multi-line, with escapes), comments and the brackets
+/// of array and inline-table values, so that a `[` inside a value or a string is never taken
+/// for a header; valid TOML always passes.
 public enum TOMLPreflight {
     /// Throws the first construct of `text` the TOML parser cannot report by itself.
     public static func check(_ text: String) throws(TOMLSyntaxProblem) {
@@ -59,37 +64,67 @@ public enum TOMLPreflight {
             ("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c) || c == "_" || c == "-"
         }
 
+        /// Line separators the parser neither skips as a line break nor accepts as a value.
+        static func isOtherLineSeparator(_ c: Unicode.Scalar) -> Bool {
+            c == "\u{85}" || c == "\u{2028}" || c == "\u{2029}"
+        }
+
         mutating func scan() throws(TOMLSyntaxProblem) {
             // Open `[` and `{` of values: a line break inside them does not start a statement.
-            var depth = 0
+            var open: [Unicode.Scalar] = []
             var atStatementStart = true
+            // After the `[` of an array or a comma in it: an element (or `]`) comes next.
+            var expectingElement = false
             while let c = peek() {
+                if expectingElement, c == "}" || Self.isOtherLineSeparator(c) {
+                    throw TOMLSyntaxProblem(
+                        line: line, column: column,
+                        message: "expected a value or ']' in the array, found \(Self.shown(c))")
+                }
                 switch c {
                 case " ", "\t", "\r":
                     advance()
                 case "\n":
-                    if depth == 0 { atStatementStart = true }
+                    if open.isEmpty { atStatementStart = true }
                     advance()
                 case "#":
                     while let next = peek(), next != "\n" { advance() }
                 case "\"", "'":
                     skipString()
                     atStatementStart = false
-                case "[" where atStatementStart && depth == 0:
+                    expectingElement = false
+                case "[" where atStatementStart && open.isEmpty:
                     try header()
                     atStatementStart = false
                 case "[", "{":
-                    depth += 1
+                    open.append(c)
                     atStatementStart = false
+                    expectingElement = c == "["
                     advance()
                 case "]", "}":
-                    depth = max(0, depth - 1)
+                    if !open.isEmpty { open.removeLast() }
                     atStatementStart = false
+                    expectingElement = false
+                    advance()
+                case ",":
+                    atStatementStart = false
+                    expectingElement = open.last == "["
                     advance()
                 default:
                     atStatementStart = false
+                    expectingElement = false
                     advance()
                 }
+            }
+        }
+
+        /// A character as an error shows it: quoted, or as U+XXXX when it is invisible.
+        static func shown(_ c: Unicode.Scalar) -> String {
+            switch c.properties.generalCategory {
+            case .control, .lineSeparator, .paragraphSeparator, .format, .spaceSeparator:
+                return "U+" + String(c.value, radix: 16, uppercase: true)
+            default:
+                return "'\(c)'"
             }
         }
 
@@ -106,10 +141,9 @@ public enum TOMLPreflight {
                 while let c = peek(), c == " " || c == "\t" { advance() }
             }
             if let c = peek(), c != "]", c != "\"", c != "'", !Self.isBareKeyCharacter(c) {
-                let shown = c.properties.generalCategory == .control ? "U+\(String(c.value, radix: 16, uppercase: true))" : "'\(c)'"
                 throw TOMLSyntaxProblem(
                     line: line, column: column,
-                    message: "expected a table name (a bare key or a quoted key) after '[', found \(shown)")
+                    message: "expected a table name (a bare key or a quoted key) after '[', found \(Self.shown(c))")
             }
             while let c = peek(), c != "\n" {
                 if c == "\"" || c == "'" { skipString() } else if c == "#" { break } else { advance() }

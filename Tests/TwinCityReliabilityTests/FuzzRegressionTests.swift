@@ -45,8 +45,9 @@ final class FuzzRegressionTests: XCTestCase {
     }
 
     func testScenarioInputsThatCrashedTheParserAreRefusedCleanly() throws {
-        // Table headers whose name starts with no key character aborted the TOML parser.
-        XCTAssertGreaterThanOrEqual(try replay(.scenario), 3)
+        // Table headers whose name starts with no key character, and arrays whose next element
+        // starts with `}` or a Unicode line separator, aborted the TOML parser.
+        XCTAssertGreaterThanOrEqual(try replay(.scenario), 5)
     }
 
     func testRosterInputsAtTheReadersEdgesAreRefusedCleanly() throws {
@@ -55,12 +56,26 @@ final class FuzzRegressionTests: XCTestCase {
     }
 
     func testSweepInputsThatCrashedTheParserAreRefusedCleanly() throws {
-        // `[[[` aborted the TOML parser; a grid of Int.max levels was built before being counted.
-        XCTAssertGreaterThanOrEqual(try replay(.sweep), 2)
+        // `[[[` and an array closed by `}` aborted the TOML parser; a grid of Int.max levels
+        // was built before being counted.
+        XCTAssertGreaterThanOrEqual(try replay(.sweep), 3)
+    }
+
+    func testOverrideValuesThatAbortedTheParserAreRefusedByKey() throws {
+        // A --set value is parsed as TOML too (`value = …`): the same constructs reached the
+        // parser's assertions from the command line. Now they are no TOML value, so they are
+        // taken as strings and refused by the key's type.
+        for (override, key) in [("model.migration_rate=[}", "model.migration_rate"), ("time.end=2030\n[$x]", "time.end")] {
+            XCTAssertThrowsError(try ScenarioLoader.validate(path: Reliability.baseline.path, overrides: [override])) { error in
+                let text = "\(error)"
+                XCTAssertTrue(text.hasPrefix("--set: key '\(key)': expected a number"), text)
+            }
+        }
     }
 
     func testPreflightPassesValidTOMLThatLooksLikeAHeader() throws {
-        // Brackets inside values, strings and comments are not table headers.
+        // Brackets inside values, strings and comments are not table headers; braces closing
+        // an inline table inside an array are not an array's missing element.
         let valid = #"""
             a = [
               [1, 2],
@@ -70,6 +85,10 @@ final class FuzzRegressionTests: XCTestCase {
             [$not a header]
             """
             c = { d = [3] } # [$ in a comment
+            h = [ { i = [1, 2,], j = "}" }, {},
+              # a comment, then the last element
+              { k = 1 },
+            ]
             ["quoted key"]
             [[e]]
             [ f . g ]
@@ -80,6 +99,11 @@ final class FuzzRegressionTests: XCTestCase {
             XCTAssertEqual(problem?.line, 3)
             XCTAssertEqual(problem?.column, 5)
             XCTAssertEqual(problem?.message, "expected a table name (a bare key or a quoted key) after '[', found '%'")
+        }
+        XCTAssertThrowsError(try TOMLPreflight.check("a = { b = [1,\n # c\n } }\n")) { error in
+            let problem = error as? TOMLSyntaxProblem
+            XCTAssertEqual(problem?.line, 3)
+            XCTAssertEqual(problem?.column, 2)
         }
     }
 
