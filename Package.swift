@@ -2,6 +2,7 @@
 // twincity: a multi-agent regional economy simulator of the Chengdu–Chongqing twin-city
 // economic circle. Module graph, one way only:
 //   twincity (CLI) → TwinCitySweep → TwinCityScenario / TwinCityExport → TwinCityModel → TwinCityGSL → CGSL
+//   TwinCitySweep → TwinCityGSL (samplers: Sobol points, seeded uniform streams)
 //   twincity (CLI) → TwinCityPlot → TwinCityExport
 //   TwinCityFuzz (parser fuzzer) → TwinCitySweep → TwinCityScenario
 import PackageDescription
@@ -45,7 +46,7 @@ let package = Package(
         .target(
             name: "TwinCitySweep",
             dependencies: [
-                "TwinCityScenario", "TwinCityExport", "TwinCityModel",
+                "TwinCityScenario", "TwinCityExport", "TwinCityModel", "TwinCityGSL",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
@@ -70,7 +71,7 @@ let package = Package(
             dependencies: ["TwinCityScenario", "TwinCityModel"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "TwinCityCLITests", dependencies: ["TwinCityCLI"]),
+        .testTarget(name: "TwinCityCLITests", dependencies: ["TwinCityCLI"], exclude: ["Fixtures"]),
         .testTarget(name: "TwinCityExportTests", dependencies: ["TwinCityExport", "TwinCityModel"]),
         .testTarget(
             name: "TwinCityPlotTests",

@@ -163,11 +163,10 @@ def main():
           f"{ms(z['medianOutput'])} | **{ms(z['medianTick'])}** | {ms(z['runSeconds'])} | "
           f"{ms(z['calibrationSeconds'])} | {z['peakRSSBytes'] / 2**20:.0f} MiB | {z['cpuSeconds'] / z['wallSeconds']:.2f} |")
     w("")
-    w("Setup: `Calibration.calibrate` for the 22 cities; for synthetic rosters the same steps with the "
-      "fixed point for the base-year equilibrium (`SyntheticSetup`, agreement with "
-      "`Calibration.calibrate` at 200 cities: "
-      + (f"{sizes[200]['calibrationAgreement']:.1e}" if 200 in sizes and sizes[200].get("calibrationAgreement") is not None else "n/a")
-      + " relative). The component loop reproduces `Simulation.run`'s final state bit for bit: "
+    w("Setup: `Calibration.calibrate` for every roster (the real one at N = 22, synthetic ones "
+      "otherwise; the base-year equilibrium with the solver `auto` picks for the size). The tick "
+      "parts are timed inside `Simulation.step()` (its `profiling` switch), and the profiled, "
+      "stepped run reproduces `Simulation.run`'s final state bit for bit: "
       + ", ".join(f"N = {n} {'yes' if z['loopMatchesRun'] else 'NO'}" for n, z in sizes.items()) + ".\n")
 
     # Side by side.

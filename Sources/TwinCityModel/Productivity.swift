@@ -18,14 +18,15 @@ public final class ProductivityProcess {
     let parameters: ModelParameters
     /// Spillover weights ω_ij, N×N row-major, zero diagonal, rows summing to 1.
     public private(set) var weights: [Double]
-    let generators: [RandomGenerator]
+    /// The streams `advance(_:dt:boost:)` draws from (a simulation passes its state's own).
+    let ownStreams: ShockStreams
 
     public init(cities n: Int, sectors sCount: Int, travelTimes: [Double], parameters: ModelParameters, seed: UInt64) {
         self.n = n
         self.sCount = sCount
         self.parameters = parameters
         weights = Self.spilloverWeights(travelTimes: travelTimes, cities: n, decayHours: parameters.spilloverDecayHours)
-        generators = (0..<n).map { RandomGenerator(master: seed, stream: UInt64($0)) }
+        ownStreams = ShockStreams(cities: n, seed: seed)
     }
 
     /// Recomputes the spillover weights after travel times change.
@@ -49,6 +50,12 @@ public final class ProductivityProcess {
     /// Advances `productivity` (by variety `i*S + s`) over dt years. `boost` adds a yearly
     /// log growth per variety (innovation hubs).
     public func advance(_ productivity: inout [Double], dt: Double, boost: [Double]? = nil) {
+        advance(&productivity, dt: dt, boost: boost, shocks: ownStreams)
+    }
+
+    /// `advance(_:dt:boost:)` drawing city i's shocks from `shocks.generators[i]`.
+    func advance(_ productivity: inout [Double], dt: Double, boost: [Double]?, shocks: ShockStreams) {
+        let generators = shocks.generators
         let p = parameters
         let logs = productivity.map { Foundation.log($0) }
         let shockScale = p.productivityShockSD * dt.squareRoot()

@@ -117,20 +117,71 @@ public struct ConservationReport: Sendable, Equatable {
     }
 }
 
-/// A simulation of the regional economy: owns its state, random streams, agents and solvers.
+/// Seconds spent in each part of the last tick `Simulation.step()` recorded, when
+/// `Simulation.profiling` is on (what the benchmarks report).
+public struct TickProfile: Sendable, Equatable {
+    /// Flows over the interval before the tick: coefficients, gsl_odeiv2 integration, OD
+    /// accounts (zero for the first tick).
+    public var flows: Double = 0
+    /// The accounting identities of those flows, arrivals and losses for the decision.
+    public var accounts: Double = 0
+    /// Productivity (spillovers, boosts, shocks) and rural productivity growth.
+    public var productivity: Double = 0
+    /// The policies' effects and, when they change the network, its rebuild.
+    public var policies: Double = 0
+    /// The tick's equilibrium (`TradeEquilibrium.solve`, warm-started from the previous tick).
+    public var equilibrium: Double = 0
+    /// Iterations of that solve.
+    public var equilibriumIterations: Int = 0
+    /// Finiteness checks, GDP at base-year prices and real utility.
+    public var output: Double = 0
+    /// The governments' decision rule and the fiscal accounts.
+    public var agents: Double = 0
+
+    public init() {}
+
+    /// Sum of the parts, seconds.
+    public var total: Double { flows + accounts + productivity + policies + equilibrium + output + agents }
+}
+
+/// A simulation of the regional economy: owns the structure, the solvers and its current
+/// `SimulationState`, and advances that state one tick per `step()`.
+///
+/// `step()` is the one implementation of a tick (MODEL.md §3): the flows over the interval
+/// since the last recorded tick (with its frozen equilibrium and decisions), productivity,
+/// then the policies' effects, the equilibrium, the governments' decisions and the fiscal
+/// accounts of the new tick, returned as a `TickRecord`. `run(until:observer:)` repeats it.
 public final class Simulation {
     public let parameters: ModelParameters
     public let settings: SimulationSettings
     public private(set) var setup: SimulationSetup
-    public private(set) var agents: [CityAgent]
+    /// The state after the last step (or the starting state before the first); a value that
+    /// can be kept and handed to another simulation.
+    public private(set) var state: SimulationState
+    /// The instruments in force (the state's).
+    public var agents: [CityAgent] { state.agents }
     /// Policies of the scenario; eco protection acts first, so that other policies see its caps.
     public let policies: [any Policy]
+    /// When true, `step()` times its parts into `lastProfile` (ContinuousClock).
+    public var profiling = false
+    /// The parts of the last step, seconds (zero unless `profiling`).
+    public private(set) var lastProfile = TickProfile()
     let rule: any DecisionRule
     var equilibriumSolver: TradeEquilibrium
     let flows: FlowIntegrator
     let productivity: ProductivityProcess
+    /// The network the structure, the solver, migration and spillovers are built for.
+    var builtNetwork: NetworkSignature
+    let neutralEffects: PolicyEffects
+    let keepsRelocations: Bool
 
-    public init(setup: SimulationSetup, parameters: ModelParameters, settings: SimulationSettings, policies: [any Policy] = []) throws {
+    /// A simulation that starts from `state`, or from `setup`'s economy at the start year when
+    /// `state` is nil (`SimulationState(economy:cities:parameters:seed:)` with the settings'
+    /// seed).
+    public init(
+        setup: SimulationSetup, parameters: ModelParameters, settings: SimulationSettings,
+        policies: [any Policy] = [], state: SimulationState? = nil
+    ) throws {
         try parameters.validate()
         try validatePolicies(policies, cities: setup.cities, sectors: setup.structure.sectors)
         self.policies = policies.filter { $0 is EcoProtectionPolicy } + policies.filter { !($0 is EcoProtectionPolicy) }
@@ -140,136 +191,208 @@ public final class Simulation {
         guard settings.endYear >= settings.startYear else {
             throw ParameterError(parameter: "time.end", message: "end year \(settings.endYear) is before start year \(settings.startYear)")
         }
+        let n = setup.structure.cityCount
+        let sCount = setup.structure.sectorCount
+        if let state {
+            guard state.economy.urbanPopulation.count == n, state.economy.capital.count == n * sCount,
+                  state.agents.count == n, state.shocks.generators.count == n else {
+                throw ParameterError(
+                    parameter: "state",
+                    message: "the starting state has \(state.economy.urbanPopulation.count) cities and \(state.economy.capital.count) varieties; the setup has \(n) and \(n * sCount)")
+            }
+        }
         self.setup = setup
         self.parameters = parameters
         self.settings = settings
-        let n = setup.structure.cityCount
-        agents = setup.cities.map {
-            CityAgent(cityID: $0.id, province: $0.province, publicSpendingShare: parameters.publicSpendingShare)
-        }
+        self.state = state ?? SimulationState(economy: setup.state, cities: setup.cities, parameters: parameters, seed: settings.seed)
         rule = parameters.decisionRule.rule
         equilibriumSolver = TradeEquilibrium(structure: setup.structure)
         let migration = Migration(structure: setup.structure, cities: setup.cities, parameters: parameters)
-        flows = try FlowIntegrator(cities: n, sectors: setup.structure.sectorCount, parameters: parameters, migration: migration)
+        flows = try FlowIntegrator(cities: n, sectors: sCount, parameters: parameters, migration: migration)
         productivity = ProductivityProcess(
-            cities: n, sectors: setup.structure.sectorCount, travelTimes: setup.structure.travelTimes,
+            cities: n, sectors: sCount, travelTimes: setup.structure.travelTimes,
             parameters: parameters, seed: settings.seed)
+        neutralEffects = PolicyEffects(cities: n, sectors: sCount, maxSubsidy: parameters.maxSubsidy)
+        builtNetwork = neutralEffects.networkSignature
+        keepsRelocations = policies.contains { $0 is TaxSharingPolicy }
     }
 
-    /// Runs every tick from the start year to the end year, handing each to `observer`.
-    /// Stops with a `SimulationError` naming the tick and city on a numerical failure; never
-    /// continues from an unconverged or non-finite state.
+    /// The year of tick `tick`: start year + tick · dt.
+    public func year(ofTick tick: Int) -> Double { settings.startYear + Double(tick) * settings.dt }
+
+    /// Runs every tick from the state's next tick to the settings' last (`settings.tickCount`),
+    /// handing each to `observer`.
     public func run(observer: (TickRecord) throws -> Void) throws {
+        try run(until: settings.tickCount, observer: observer)
+    }
+
+    /// Steps until tick `lastTick` is recorded, handing each record to `observer`. Stops with a
+    /// `SimulationError` naming the tick and city on a numerical failure; never continues from an
+    /// unconverged or non-finite state.
+    public func run(until lastTick: Int, observer: (TickRecord) throws -> Void) throws {
+        while state.nextTick <= lastTick { try observer(try step()) }
+    }
+
+    /// Advances the state by one tick and returns its record: integrates the flows over the
+    /// interval since the last recorded tick (none before the first), advances productivity,
+    /// then solves the new tick's equilibrium and takes the governments' decisions.
+    ///
+    /// On a thrown error the state is left as it was before the call.
+    @discardableResult
+    public func step() throws -> TickRecord {
+        var next = state
+        let profile = try advance(&next)
+        state = next
+        lastProfile = profile
+        return try record(of: state)
+    }
+
+    // MARK: - One tick
+
+    /// The record of the tick just stepped into `state`.
+    private func record(of state: SimulationState) throws -> TickRecord {
+        guard let pending = state.pending else { preconditionFailure("record before the first step") }
+        return TickRecord(
+            tick: state.nextTick - 1, year: pending.year, state: state.economy, equilibrium: pending.equilibrium,
+            realGDP: pending.realGDP, utility: pending.utility, agents: state.agents, fiscal: pending.fiscal,
+            subsidiesPaid: state.subsidiesPaid, flows: state.lastFlows, conservation: state.lastReport)
+    }
+
+    private func advance(_ s: inout SimulationState) throws -> TickProfile {
         let n = setup.structure.cityCount
-        let sCount = setup.structure.sectorCount
         let dt = settings.dt
-        var state = setup.state
-        var previous: Equilibrium?
-        var previousRealGDP: [Double]?
-        var lastFlows: TickFlows?
-        var lastReport: ConservationReport?
-        var lastArrivals = [Double](repeating: 0, count: n)
-        var lastLossShare = [Double](repeating: 0, count: n)
-        var subsidiesPaid = [Double](repeating: 0, count: n)
-        var relocations: [Relocation] = []
-        let keepsRelocations = policies.contains { $0 is TaxSharingPolicy }
-        let neutral = PolicyEffects(cities: n, sectors: sCount, maxSubsidy: parameters.maxSubsidy)
-        var network = neutral.networkSignature
-        // Revenue and GDP "of the previous tick" for policies acting at the first tick: the
-        // equilibrium of the starting state without any policy.
+        var profile = TickProfile()
+        let clock = ContinuousClock()
+        var mark = clock.now
+        func lap(_ part: WritableKeyPath<TickProfile, Double>) {
+            guard profiling else { return }
+            let now = clock.now
+            let d = (now - mark).components
+            profile[keyPath: part] += Double(d.seconds) + Double(d.attoseconds) * 1e-18
+            mark = now
+        }
+        let tick = s.nextTick
+        let year = self.year(ofTick: tick)
+        // Revenue and GDP "of the previous tick" for the policies: the last recorded tick's, or
+        // before the first, the equilibrium of the starting state without any policy.
         var lastGDP: [Double] = []
         var lastRevenuePerCapital: [Double] = []
-        if !policies.isEmpty {
+        if let pending = s.pending {
+            let before = s.economy
+            lastGDP = pending.equilibrium.gdp
+            lastRevenuePerCapital = Self.revenuePerCapital(pending.equilibrium, before)
+            try integrateFlows(&s, pending: pending, tick: tick - 1, lap: lap)
+        } else if !policies.isEmpty {
             do {
-                let base = try equilibriumSolver.solve(state, parameters: parameters)
+                let base = try equilibriumSolver.solve(s.economy, parameters: parameters)
                 lastGDP = base.gdp
-                lastRevenuePerCapital = Self.revenuePerCapital(base, state)
-            } catch let failure as EquilibriumFailure {
-                throw SimulationError(tick: 0, year: settings.startYear, city: failure.worstCity, message: failure.description)
-            }
-        }
-        for tick in 0...settings.tickCount {
-            let year = settings.startYear + Double(tick) * dt
-            var effects = neutral
-            let context = PolicyContext(
-                year: year, dt: dt, cities: setup.cities, sectors: setup.structure.sectors, parameters: parameters,
-                state: state, baseCapital: setup.state.capital, lastGDP: lastGDP,
-                lastRevenuePerCapital: lastRevenuePerCapital, relocations: relocations)
-            for policy in policies where policy.window.contains(year) { policy.apply(to: &effects, context: context) }
-            if effects.networkSignature != network {
-                rebuildNetwork(effects)
-                network = effects.networkSignature
-            }
-            state.transfers = effects.transfers
-            state.exports = effects.exports
-            let eq: Equilibrium
-            do {
-                eq = try equilibriumSolver.solve(state, parameters: parameters, start: previous)
+                lastRevenuePerCapital = Self.revenuePerCapital(base, s.economy)
             } catch let failure as EquilibriumFailure {
                 throw SimulationError(tick: tick, year: year, city: failure.worstCity, message: failure.description)
             }
-            try checkFinite(eq, state: state, tick: tick, year: year)
-            let realGDP = constantPriceGDP(state: state, equilibrium: eq)
-            let utility = Utility.realUtility(state: state, equilibrium: eq, structure: setup.structure, parameters: parameters)
-            // Both are written out and utility enters migration as a logarithm: a value that is
-            // not finite (or a utility that is not positive) stops the run rather than reach
-            // an output file as an empty cell.
-            if let i = (0..<n).first(where: { !realGDP[$0].isFinite || !utility[$0].isFinite || utility[$0] <= 0 }) {
-                throw SimulationError(
-                    tick: tick, year: year, city: setup.cities[i].id,
-                    message: "GDP at 2020 prices \(realGDP[i]) or real utility \(utility[i]) is not a finite positive number")
-            }
-            if let before = previousRealGDP {
-                let growth = (0..<n).map { (realGDP[$0] / before[$0] - 1) / dt }
-                let revenue = eq.gdp.map { parameters.taxRate * $0 }
-                let loss = (0..<n).map { lastLossShare[$0] * effects.retainedLossShare[$0] }
-                rule.decide(
-                    &agents,
-                    observation: AgentObservation(growth: growth, revenue: revenue, arrivals: lastArrivals, relocationLossShare: loss),
-                    dt: dt, parameters: parameters)
-            }
-            for i in 0..<n { agents[i].subsidy = min(agents[i].subsidy, effects.subsidyCap[i]) }
-            let fiscal = FiscalAccounts(gdp: eq.gdp, transfers: state.transfers, agents: agents, lastArrivals: lastArrivals, taxRate: parameters.taxRate)
-            try observer(TickRecord(
-                tick: tick, year: year, state: state, equilibrium: eq, realGDP: realGDP, utility: utility,
-                agents: agents, fiscal: fiscal, subsidiesPaid: subsidiesPaid, flows: lastFlows, conservation: lastReport))
-            guard tick < settings.tickCount else { break }
-
-            let before = state
-            let income = eq.expenditure.map { $0 * (1 - setup.structure.housingShare) }
-            let moved: TickFlows
-            do {
-                moved = try flows.integrate(
-                    state: &state, equilibrium: eq, utility: utility, agents: agents, income: income,
-                    publicSpending: fiscal.publicSpending, travelTimes: setup.structure.travelTimes,
-                    effects: effects, year: year, dt: dt)
-            } catch {
-                throw SimulationError(tick: tick, year: year, city: nil, message: "flow integration failed: \(error)")
-            }
-            let report = Self.conservation(before: before, after: state, flows: moved, income: income, equilibrium: eq, parameters: parameters, dt: dt)
-            assert(report.worst < 1e-9, "accounting identity broken at tick \(tick): \(report)")
-            // Arrivals from elsewhere: pooled investment from other cities, relocation in,
-            // industry from outside the region.
-            let capitalIn = TickFlows.margins(moved.capital, cities: n).in
-            let (industryOut, industryIn) = TickFlows.margins(moved.industry, cities: n)
-            for i in 0..<n {
-                let external = (0..<sCount).reduce(0.0) { $0 + moved.externalIndustry[i * sCount + $1] }
-                lastArrivals[i] = (capitalIn[i] + industryIn[i] + external) / dt
-                let capital = (0..<sCount).reduce(0.0) { $0 + before.capital[i * sCount + $1] }
-                lastLossShare[i] = capital > 0 ? industryOut[i] / capital / dt : 0
-                subsidiesPaid[i] = agents[i].subsidy * lastArrivals[i] * dt
-            }
-            if keepsRelocations { relocations.append(contentsOf: moved.relocations) }
-            productivity.advance(&state.productivity, dt: dt, boost: effects.productivityBoost)
-            let ruralGrowth = Foundation.exp(parameters.agriculturalProductivityGrowth * dt)
-            for i in 0..<n { state.ruralProductivity[i] *= ruralGrowth }
-            previous = eq
-            previousRealGDP = realGDP
-            lastGDP = eq.gdp
-            lastRevenuePerCapital = Self.revenuePerCapital(eq, before)
-            lastFlows = moved
-            lastReport = report
         }
+        if profiling { mark = clock.now }
+
+        var effects = neutralEffects
+        let context = PolicyContext(
+            year: year, dt: dt, cities: setup.cities, sectors: setup.structure.sectors, parameters: parameters,
+            state: s.economy, baseCapital: setup.state.capital, lastGDP: lastGDP,
+            lastRevenuePerCapital: lastRevenuePerCapital, relocations: s.relocations)
+        for policy in policies where policy.window.contains(year) { policy.apply(to: &effects, context: context) }
+        let signature = effects.networkSignature
+        if signature != builtNetwork {
+            rebuildNetwork(effects)
+            builtNetwork = signature
+        }
+        s.economy.transfers = effects.transfers
+        s.economy.exports = effects.exports
+        lap(\.policies)
+
+        let eq: Equilibrium
+        do {
+            eq = try equilibriumSolver.solve(s.economy, parameters: parameters, start: s.pending?.equilibrium)
+        } catch let failure as EquilibriumFailure {
+            throw SimulationError(tick: tick, year: year, city: failure.worstCity, message: failure.description)
+        }
+        profile.equilibriumIterations = eq.iterations
+        lap(\.equilibrium)
+        try checkFinite(eq, state: s.economy, tick: tick, year: year)
+        let realGDP = constantPriceGDP(state: s.economy, equilibrium: eq)
+        let utility = Utility.realUtility(state: s.economy, equilibrium: eq, structure: setup.structure, parameters: parameters)
+        // Both are written out and utility enters migration as a logarithm: a value that is
+        // not finite (or a utility that is not positive) stops the run rather than reach
+        // an output file as an empty cell.
+        if let i = (0..<n).first(where: { !realGDP[$0].isFinite || !utility[$0].isFinite || utility[$0] <= 0 }) {
+            throw SimulationError(
+                tick: tick, year: year, city: setup.cities[i].id,
+                message: "GDP at 2020 prices \(realGDP[i]) or real utility \(utility[i]) is not a finite positive number")
+        }
+        lap(\.output)
+
+        if let before = s.pending?.realGDP {
+            let growth = (0..<n).map { (realGDP[$0] / before[$0] - 1) / dt }
+            let revenue = eq.gdp.map { parameters.taxRate * $0 }
+            let loss = (0..<n).map { s.lastLossShare[$0] * effects.retainedLossShare[$0] }
+            rule.decide(
+                &s.agents,
+                observation: AgentObservation(growth: growth, revenue: revenue, arrivals: s.lastArrivals, relocationLossShare: loss),
+                dt: dt, parameters: parameters)
+        }
+        for i in 0..<n { s.agents[i].subsidy = min(s.agents[i].subsidy, effects.subsidyCap[i]) }
+        let fiscal = FiscalAccounts(gdp: eq.gdp, transfers: s.economy.transfers, agents: s.agents, lastArrivals: s.lastArrivals, taxRate: parameters.taxRate)
+        s.pending = PendingTick(
+            year: year, equilibrium: eq, realGDP: realGDP, utility: utility,
+            fiscal: fiscal, effects: effects)
+        s.nextTick = tick + 1
+        lap(\.agents)
+        return profile
+    }
+
+    /// The flows over the interval after tick `tick` (MODEL.md §3.3) with its frozen
+    /// equilibrium and decisions, their accounting identities, the arrivals and losses the next
+    /// decision sees, and productivity growth (§3.5) to the end of the interval.
+    private func integrateFlows(
+        _ s: inout SimulationState, pending: PendingTick, tick: Int,
+        lap: (WritableKeyPath<TickProfile, Double>) -> Void
+    ) throws {
+        let n = setup.structure.cityCount
+        let sCount = setup.structure.sectorCount
+        let dt = settings.dt
+        let eq = pending.equilibrium
+        let effects = pending.effects
+        let before = s.economy
+        let income = eq.expenditure.map { $0 * (1 - setup.structure.housingShare) }
+        let moved: TickFlows
+        do {
+            moved = try flows.integrate(
+                state: &s.economy, equilibrium: eq, utility: pending.utility, agents: s.agents, income: income,
+                publicSpending: pending.fiscal.publicSpending, travelTimes: setup.structure.travelTimes,
+                effects: effects, year: pending.year, dt: dt)
+        } catch {
+            throw SimulationError(tick: tick, year: pending.year, city: nil, message: "flow integration failed: \(error)")
+        }
+        lap(\.flows)
+        let report = Self.conservation(before: before, after: s.economy, flows: moved, income: income, equilibrium: eq, parameters: parameters, dt: dt)
+        assert(report.worst < 1e-9, "accounting identity broken at tick \(tick): \(report)")
+        // Arrivals from elsewhere: pooled investment from other cities, relocation in,
+        // industry from outside the region.
+        let capitalIn = TickFlows.margins(moved.capital, cities: n).in
+        let (industryOut, industryIn) = TickFlows.margins(moved.industry, cities: n)
+        for i in 0..<n {
+            let external = (0..<sCount).reduce(0.0) { $0 + moved.externalIndustry[i * sCount + $1] }
+            s.lastArrivals[i] = (capitalIn[i] + industryIn[i] + external) / dt
+            let capital = (0..<sCount).reduce(0.0) { $0 + before.capital[i * sCount + $1] }
+            s.lastLossShare[i] = capital > 0 ? industryOut[i] / capital / dt : 0
+            s.subsidiesPaid[i] = s.agents[i].subsidy * s.lastArrivals[i] * dt
+        }
+        if keepsRelocations { s.relocations.append(contentsOf: moved.relocations) }
+        s.lastFlows = moved
+        s.lastReport = report
+        lap(\.accounts)
+        productivity.advance(&s.economy.productivity, dt: dt, boost: effects.productivityBoost, shocks: s.uniqueShocks())
+        let ruralGrowth = Foundation.exp(parameters.agriculturalProductivityGrowth * dt)
+        for i in 0..<n { s.economy.ruralProductivity[i] *= ruralGrowth }
+        lap(\.productivity)
     }
 
     /// Rebuilds travel times, trade weights, migration costs and spillover weights from the

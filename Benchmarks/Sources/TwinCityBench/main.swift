@@ -28,30 +28,12 @@ struct Options {
 
 struct Failure: Error, CustomStringConvertible { var description: String }
 
-/// The prepared setup of the N-city roster and the seconds it took: Calibration.calibrate for
-/// the real roster, SyntheticSetup for synthetic ones.
+/// The prepared setup of the N-city roster and the seconds `Calibration.calibrate` took: the
+/// real roster for N = 22, a synthetic one seeded with N otherwise.
 func prepared(cities n: Int, parameters p: ModelParameters) throws -> (setup: SimulationSetup, calibration: Double) {
-    if n == 22 {
-        let roster = try BenchRosters.real(packageRoot: packageRoot)
-        let (calibrated, seconds) = try Measure.time { try Calibration.calibrate(roster: roster, parameters: p) }
-        return (SimulationSetup(calibrated: calibrated, cities: roster.cities, links: roster.links), seconds)
-    }
-    let roster = try BenchRosters.synthetic(cities: n, seed: UInt64(n))
-    return try Measure.time { try SyntheticSetup.build(roster: roster, parameters: p) }
-}
-
-/// Largest relative difference between SyntheticSetup and Calibration.calibrate on the same
-/// roster (state, base prices and rents).
-func compareWithCalibration(cities n: Int, setup: SimulationSetup, parameters p: ModelParameters) throws -> Double {
-    let roster = try BenchRosters.synthetic(cities: n, seed: UInt64(n))
-    let reference = SimulationSetup(calibrated: try Calibration.calibrate(roster: roster, parameters: p), cities: roster.cities)
-    func worst(_ a: [Double], _ b: [Double]) -> Double {
-        zip(a, b).reduce(0) { max($0, abs($1.0 - $1.1) / max(abs($1.0), abs($1.1), .leastNormalMagnitude)) }
-    }
-    let a = setup.state, b = reference.state
-    return [worst(a.productivity, b.productivity), worst(a.amenity, b.amenity), worst(a.capital, b.capital),
-            worst(a.urbanPopulation, b.urbanPopulation), worst(setup.basePrices, reference.basePrices),
-            worst(setup.baseRent, reference.baseRent)].max()!
+    let roster = n == 22 ? try BenchRosters.real(packageRoot: packageRoot) : try BenchRosters.synthetic(cities: n, seed: UInt64(n))
+    let (calibrated, seconds) = try Measure.time { try Calibration.calibrate(roster: roster, parameters: p) }
+    return (SimulationSetup(calibrated: calibrated, cities: roster.cities, links: roster.links), seconds)
 }
 
 // MARK: - size
@@ -62,7 +44,7 @@ struct SizeResult: Codable {
     var calibrationSeconds: Double
     /// Simulation.run over every tick from the prepared setup, seconds.
     var runSeconds: Double
-    /// The component loop, seconds, and whether it ends in Simulation.run's state bit for bit.
+    /// The profiled, stepped run, seconds, and whether it ends in Simulation.run's state bit for bit.
     var loopSeconds: Double
     var loopMatchesRun: Bool
     var timings: [TickTiming]
@@ -78,9 +60,6 @@ struct SizeResult: Codable {
     var tradeWeightsSymmetric: Bool
     var bytesPerEvaluation: Double
     var peakRSSBytes: Double
-    /// For a synthetic roster of at most 200 cities: largest relative difference between its
-    /// SyntheticSetup and Calibration.calibrate.
-    var calibrationAgreement: Double?
     /// Wall and CPU seconds of the whole command (CPU well below wall × threads in use means
     /// the machine was busy with other work).
     var wallSeconds: Double
@@ -102,14 +81,10 @@ func size(_ o: Options) throws {
     }
     let (setup, calibration) = try prepared(cities: n, parameters: p)
     print("N = \(n): calibrated in \(String(format: "%.2f", calibration)) s")
-    var agreement: Double?
-    if n != 22 && n <= 200 {
-        agreement = try compareWithCalibration(cities: n, setup: setup, parameters: p)
-        print("  synthetic setup vs Calibration.calibrate: \(agreement!) relative")
-    }
     let settings = SimulationSettings(startYear: 2020, endYear: 2020 + Double(years), dt: 1, seed: 20200710)
 
-    // The run, part by part (it also warms caches and binds the libraries' symbols).
+    // The run stepped with the model's profiling on, part by part (it also warms caches and
+    // binds the libraries' symbols).
     let loop = try TickLoop.run(setup: setup, parameters: p, settings: settings, captureTick: captureTick)
     let warm = Array(loop.timings.dropFirst())
 
@@ -181,7 +156,7 @@ func size(_ o: Options) throws {
         tradeWeightsSymmetric: symmetric,
         bytesPerEvaluation: symmetric ? Double(2 * sCount * (n * (n + 1) / 2) * 8) : Double(2 * sCount * n * n * 8),
         peakRSSBytes: Measure.peakRSS(),
-        calibrationAgreement: agreement, wallSeconds: Measure.seconds(Measure.clock.now - commandStart),
+        wallSeconds: Measure.seconds(Measure.clock.now - commandStart),
         cpuSeconds: Measure.cpuSeconds(), gslVersion: Numerics.gslVersion)
     try writeJSON(result, to: out)
     print(String(format: "  per tick (median of warm ticks): equilibrium %.4f s (%.0f iterations), agents %.4f s, flows %.4f s, productivity %.4f s, output %.4f s; total %.4f s",
@@ -189,8 +164,8 @@ func size(_ o: Options) throws {
     if let t = oneTick {
         print(String(format: "  one tick on fixed inputs: equilibrium %.4f s, flows %.4f s (best of %d)", t.equilibrium, t.flows, t.repeats))
     }
-    print("  component loop matches Simulation.run: \(matches); peak RSS \(Int(result.peakRSSBytes / 1e6)) MB")
-    guard matches, oneTickMatches ?? true else { throw Failure(description: "the component loop did not reproduce Simulation.run") }
+    print("  profiled stepping matches Simulation.run: \(matches); peak RSS \(Int(result.peakRSSBytes / 1e6)) MB")
+    guard matches, oneTickMatches ?? true else { throw Failure(description: "the profiled stepping did not reproduce Simulation.run") }
 }
 
 /// The model's test for reading only the upper triangle of a matrix: a_ij and a_ji equal to

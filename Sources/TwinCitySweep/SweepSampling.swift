@@ -1,6 +1,7 @@
-// Sampling primitives for parameter sweeps: quasi-random points and seeded uniform streams.
-// The sweep layer above the model core reaches GSL only through these.
+// Sampling primitives for parameter sweeps: quasi-random points and seeded uniform streams,
+// straight from the GSL layer (the model core holds only the model).
 import TwinCityGSL
+import TwinCityModel
 
 /// Quasi-random points and seed derivation for parameter sweeps, backed by GSL.
 public enum SweepSupport {
