@@ -11,7 +11,8 @@ final class CSVFile {
     let header: [String]
     private let path: String
     private let handle: FileHandle
-    private var buffer = ""
+    /// The rows of the tick being written, as UTF-8 bytes.
+    private var buffer: [UInt8] = []
 
     /// Creates the file (which must not exist) and writes the header row, unless
     /// `writeHeader` is false (a replication's rows, later appended to a file that has one).
@@ -36,19 +37,39 @@ final class CSVFile {
     /// Buffers one row; it must have one cell per column.
     func append(_ cells: [String]) {
         precondition(cells.count == header.count, "\(name): \(cells.count) cells for \(header.count) columns")
-        buffer += cells.map(CSVFormat.quoted).joined(separator: ",")
-        buffer += "\n"
+        for (k, cell) in cells.enumerated() {
+            if k > 0 { buffer.append(UInt8(ascii: ",")) }
+            CSVFormat.appendQuoted(cell, to: &buffer)
+        }
+        buffer.append(UInt8(ascii: "\n"))
+    }
+
+    /// Buffers one row of text cells followed by numeric cells (`CSVFormat.number`, which
+    /// never needs quotes); `text.count + numbers.count` must be the column count. The same
+    /// bytes as `append(text + numbers.map(CSVFormat.number))`, without building the strings'
+    /// array.
+    func append(text: [String], numbers: [Double]) {
+        precondition(text.count + numbers.count == header.count, "\(name): \(text.count + numbers.count) cells for \(header.count) columns")
+        for (k, cell) in text.enumerated() {
+            if k > 0 { buffer.append(UInt8(ascii: ",")) }
+            CSVFormat.appendQuoted(cell, to: &buffer)
+        }
+        for (k, value) in numbers.enumerated() {
+            if k > 0 || !text.isEmpty { buffer.append(UInt8(ascii: ",")) }
+            buffer.append(contentsOf: CSVFormat.number(value).utf8)
+        }
+        buffer.append(UInt8(ascii: "\n"))
     }
 
     /// Writes the buffered rows to the file.
     func flush() throws {
         guard !buffer.isEmpty else { return }
         do {
-            try handle.write(contentsOf: Data(buffer.utf8))
+            try buffer.withUnsafeBytes { try handle.write(contentsOf: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: $0.baseAddress!), count: $0.count, deallocator: .none)) }
         } catch {
             throw RunDirectoryError.fileSystem(path: path, operation: "write", reason: "\(error)")
         }
-        buffer = ""
+        buffer.removeAll(keepingCapacity: true)
     }
 
     /// Appends the bytes of the file at `url` — rows already spelt by another `CSVFile`, such

@@ -37,4 +37,33 @@ enum CSVFormat {
         guard needsQuotes else { return cell }
         return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
+
+    /// Appends the UTF-8 bytes of `quoted(cell)` to `buffer`. ASCII cells, nearly all of a
+    /// run's, are checked byte by byte: a comma, a quote, a line break (LF, VT, FF, CR) or white
+    /// space (those and tab, space) at either end need quotes, exactly the ASCII characters for
+    /// which `quoted` tests `isNewline` and `isWhitespace`; any other cell goes through `quoted`.
+    static func appendQuoted(_ cell: String, to buffer: inout [UInt8]) {
+        if let fast = cell.utf8.withContiguousStorageIfAvailable({ bytes -> Bool in
+            var needsQuotes = false
+            for b in bytes {
+                if b >= 0x80 { return false }
+                if b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || (b >= 0x0A && b <= 0x0D) { needsQuotes = true }
+            }
+            if let first = bytes.first, let last = bytes.last, isASCIIWhitespace(first) || isASCIIWhitespace(last) {
+                needsQuotes = true
+            }
+            guard !needsQuotes else { return false }
+            buffer.append(contentsOf: bytes)
+            return true
+        }), fast {
+            return
+        }
+        buffer.append(contentsOf: quoted(cell).utf8)
+    }
+
+    /// Tab, line feed, vertical tab, form feed, carriage return, space: the ASCII characters
+    /// with Unicode's White_Space property (`Character.isWhitespace`).
+    static func isASCIIWhitespace(_ b: UInt8) -> Bool {
+        b == 0x20 || (b >= 0x09 && b <= 0x0D)
+    }
 }

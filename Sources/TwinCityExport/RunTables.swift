@@ -79,9 +79,9 @@ final class RunTables {
         let year = CSVFormat.year(record.year)
         let lead = replication.map { [String($0)] } ?? []
         for (city, numbers) in zip(cities, values.cities) {
-            tables[0].append(lead + [year, city.id, city.zone, city.tier.rawValue] + numbers.map(CSVFormat.number))
+            tables[0].append(text: lead + [year, city.id, city.zone, city.tier.rawValue], numbers: numbers)
         }
-        tables[1].append(lead + [year] + values.region.map(CSVFormat.number))
+        tables[1].append(text: lead + [year], numbers: values.region)
         if let flows = record.flows {
             for (matrix, table) in zip([flows.population, flows.capital, flows.industry], tables[2...]) {
                 writeFlows(matrix, to: table, year: year, lead: lead)
@@ -129,7 +129,7 @@ final class RunTables {
         let n = cities.count
         for i in 0..<n {
             for j in 0..<n where j != i && matrix[i * n + j] > 0 {
-                table.append(lead + [year, cities[i].id, cities[j].id, CSVFormat.number(matrix[i * n + j])])
+                table.append(text: lead + [year, cities[i].id, cities[j].id], numbers: [matrix[i * n + j]])
             }
         }
     }

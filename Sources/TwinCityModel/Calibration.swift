@@ -346,6 +346,20 @@ public enum Calibration {
         guard gap <= 1e-10 else {
             throw CalibrationError(message: "amenity calibration did not converge (gap \(gap) after \(iteration) iterations)")
         }
+        // ln B_j = δ_j/θ − ln V_j: with a small θ the amenities that rationalise the census
+        // migration differ by factors beyond a double (θ = 0.001 needs e^1000): refuse before
+        // the run rather than let utility under- or overflow at its first tick.
+        let logAmenity = (0..<n).map { delta[$0] / theta - Foundation.log(v0[$0]) }
+        let spread = logAmenity.max()! - logAmenity.min()!
+        guard logAmenity.allSatisfy(\.isFinite), spread < Self.maximumLogAmenitySpread else {
+            throw CalibrationError(message: String(
+                format: "parameter 'migration_elasticity': with θ = %g the amenities that reproduce base-year migration would differ between cities by a factor e^%.0f, beyond what the model can represent (at most e^%.0f); the elasticity is too small for the census migration: raise migration_elasticity (the default is %g)",
+                theta, spread, Self.maximumLogAmenitySpread, ModelParameters().migrationElasticity))
+        }
         return (0..<n).map { Foundation.exp(delta[$0] / theta) / v0[$0] }
     }
+
+    /// Largest spread of ln B across cities the calibration accepts: utilities V = B·w/P of
+    /// about 1 must stay well inside a double's range (e^±709) through a run.
+    static let maximumLogAmenitySpread = 200.0
 }

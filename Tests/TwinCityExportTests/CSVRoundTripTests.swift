@@ -1,7 +1,7 @@
 // Every number of cities.csv and region.csv reads back as the very binary64 value the model
 // computed: compared bit for bit with the TickRecord (and the figures derived from it).
 import Foundation
-import TwinCityExport
+@testable import TwinCityExport
 import TwinCityModel
 import XCTest
 
@@ -131,5 +131,23 @@ final class CSVRoundTripTests: XCTestCase {
         }
         XCTAssertEqual(utility[0], "-0", "negative zero keeps its sign")
         XCTAssertEqual(utility[1], "999999999999999", "whole numbers below 10^15 are written as integers")
+    }
+}
+
+final class CSVQuotingTests: XCTestCase {
+    /// The byte writer's ASCII fast path spells every cell as `CSVFormat.quoted` does: checked
+    /// on every single byte from 0 to 127 at the start, middle and end of a cell, and on cells
+    /// outside ASCII that must take the general path.
+    func testTheByteWriterQuotesExactlyAsTheCharacterRule() {
+        var cells = ["", "chengdu", "成都", "a,b", "say \"hi\"", " lead", "trail ", "\u{85}x", "x\u{2028}y", "\u{A0}nbsp", "e\u{301}", "\r\n"]
+        for b in 0..<128 {
+            let c = String(UnicodeScalar(UInt8(b)))
+            cells += [c, "a" + c + "b", c + "ab", "ab" + c]
+        }
+        for cell in cells {
+            var bytes: [UInt8] = []
+            CSVFormat.appendQuoted(cell, to: &bytes)
+            XCTAssertEqual(bytes, Array(CSVFormat.quoted(cell).utf8), "cell \(cell.unicodeScalars.map { $0.value })")
+        }
     }
 }

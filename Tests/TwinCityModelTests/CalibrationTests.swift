@@ -36,7 +36,13 @@ final class CalibrationTests: XCTestCase {
             let urban = members.reduce(0.0) { $0 + roster.cities[$1].population2020 * calibrated.urbanShares[$1] }
             XCTAssertEqual(urban / pop, target, accuracy: 1e-12, province)
         }
-        XCTAssertTrue(calibrated.urbanShareEstimated.allSatisfy { $0 })
+        // Published shares are used as given; only the three units without one are estimated.
+        let estimated = roster.cities.indices.filter { calibrated.urbanShareEstimated[$0] }.map { roster.cities[$0].id }
+        XCTAssertEqual(estimated, ["aba", "ganzi", "liangshan"])
+        for (i, city) in roster.cities.enumerated() {
+            if let given = city.urbanShare2020 { XCTAssertEqual(calibrated.urbanShares[i], given, city.id) }
+        }
+        XCTAssertEqual(calibrated.urbanShares[roster.index(of: "chengdu")!], 0.7876)
         // Richer cities are more urban: Chengdu above Ganzi.
         let chengdu = roster.index(of: "chengdu")!, ganzi = roster.index(of: "ganzi")!
         XCTAssertGreaterThan(calibrated.urbanShares[chengdu], calibrated.urbanShares[ganzi])
@@ -61,6 +67,23 @@ final class CalibrationTests: XCTestCase {
         let share = calibrated.state.urbanPopulation[0] / calibrated.state.urbanPopulation.reduce(0, +)
         XCTAssertEqual(calibrated.migrationTargets[0], raw / 10 - calibrated.externalMigration * share, accuracy: 1e-9)
         XCTAssertEqual(calibrated.migrationTargets.reduce(0, +), 0, accuracy: 1e-9)
+    }
+
+    func testAMigrationElasticityTooSmallForTheCensusIsRefusedBeforeTheRun() throws {
+        // θ = 0.001 is inside the loader's range (θ > 0) but needs amenities e^1000 apart:
+        // the calibration refuses it with the parameter and the default named.
+        let roster = try realRoster()
+        var p = ModelParameters()
+        p.migrationElasticity = 0.001
+        XCTAssertThrowsError(try Calibration.calibrate(roster: roster, parameters: p)) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.hasPrefix("parameter 'migration_elasticity': with θ = 0.001 the amenities that reproduce base-year migration would differ between cities by a factor e^"), text)
+            XCTAssertTrue(text.hasSuffix("beyond what the model can represent (at most e^200); the elasticity is too small for the census migration: raise migration_elasticity (the default is 2)"), text)
+        }
+        // An elasticity a tenth of the default still calibrates, with every amenity finite.
+        p.migrationElasticity = 0.2
+        let calibrated = try Calibration.calibrate(roster: roster, parameters: p)
+        XCTAssertTrue(calibrated.state.amenity.allSatisfy { $0.isFinite && $0 > 0 })
     }
 
     func testCapitalFollowsCapitalOutputRatioAndReturnsAreEqualAcrossCities() throws {

@@ -28,13 +28,10 @@ struct EquilibriumJSON: Codable {
 }
 
 struct StructureJSON: Codable {
-    var n: Int
-    var sectors: Int
-    var cityIDs: [String]
-    var provinces: [String]
+    var n, sectors: Int
+    var cityIDs, provinces: [String]
     var expenditureShares: [Double]
-    var housingShare: Double
-    var agglomeration: Double
+    var housingShare, agglomeration: Double
     /// Raw float64 files, relative to the problem folder: travel times t (N×N, hours), trade
     /// weights T^s (S×N×N), migration accessibility W (N×N); row-major, row = origin.
     var files: [String: String]
@@ -70,8 +67,7 @@ struct RunProblemJSON: Codable {
     var structure: StructureJSON
     var parameters: ModelParameters
     var state: StateJSON
-    var basePrices: [Double]
-    var baseRent: [Double]
+    var basePrices, baseRent: [Double]
     var startYear, endYear, dt: Double
     var seed: UInt64
     /// The model's run of the same setup with productivity shocks switched off (the shocks are
@@ -80,8 +76,7 @@ struct RunProblemJSON: Codable {
     var swiftNoShockFinal: StateJSON
     var swiftNoShockFinalPrices: [Double]
     /// Simulation.run over the 30 years, best of `repeats`, seconds: default solver, fixed point.
-    var swiftRunSeconds: Double
-    var swiftRunSecondsFixedPoint: Double
+    var swiftRunSeconds, swiftRunSecondsFixedPoint: Double
     var repeats: Int
 }
 

@@ -39,11 +39,9 @@ func prepared(cities n: Int, parameters p: ModelParameters) throws -> (setup: Si
 // MARK: - size
 
 struct SizeResult: Codable {
-    var cities: Int
-    var ticks: Int
-    var calibrationSeconds: Double
-    /// Simulation.run over every tick from the prepared setup, seconds.
-    var runSeconds: Double
+    var cities, ticks: Int
+    /// Calibration.calibrate, and Simulation.run over every tick from the prepared setup, seconds.
+    var calibrationSeconds, runSeconds: Double
     /// The profiled, stepped run, seconds, and whether it ends in Simulation.run's state bit for bit.
     var loopSeconds: Double
     var loopMatchesRun: Bool
@@ -58,12 +56,10 @@ struct SizeResult: Codable {
     /// only their upper triangle), and the bytes of them read by one evaluation of the
     /// equilibrium (2 passes over each of the S matrices).
     var tradeWeightsSymmetric: Bool
-    var bytesPerEvaluation: Double
-    var peakRSSBytes: Double
+    var bytesPerEvaluation, peakRSSBytes: Double
     /// Wall and CPU seconds of the whole command (CPU well below wall × threads in use means
     /// the machine was busy with other work).
-    var wallSeconds: Double
-    var cpuSeconds: Double
+    var wallSeconds, cpuSeconds: Double
     var gslVersion: String
 }
 
