@@ -67,6 +67,9 @@ public struct OutputConditions: Sendable, Equatable {
             }
             let metric = term[..<range.lowerBound].trimmingCharacters(in: .whitespaces)
             let number = term[range.upperBound...].trimmingCharacters(in: .whitespaces)
+            guard !metric.contains(where: { " \t<>=!".contains($0) }), !number.contains(where: { "<>=!".contains($0) }) else {
+                throw SweepUsageError("\(option) '\(text)': malformed comparison '\(term)'; \(example)")
+            }
             guard !metric.isEmpty else {
                 throw SweepUsageError("\(option) '\(text)': no output before '\(op.rawValue)'; \(example)")
             }
