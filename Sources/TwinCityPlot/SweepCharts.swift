@@ -139,17 +139,17 @@ public struct MorrisScatterChart: GnuplotChart {
     }
 
     public var commands: String {
-        let per = unit.isEmpty ? "" : " (\(unit) per unit of normalised range)"
+        let per = " (\(unit.isEmpty ? "output's unit" : unit) per unit of normalised range)"
         return (header(title) + [
             "set xlabel \(GnuplotText.quoted("μ*, mean absolute elementary effect" + per))",
             "set ylabel \(GnuplotText.quoted("σ, standard deviation of the effects" + per))",
             "set xrange [0:*]",
             "set yrange [0:*]",
             "set offsets graph 0, graph 0.25, graph 0.1, 0",
-            "set key top left",
+            "set key top right",
             "set format x '%.4g'",
             "set format y '%.4g'",
-            "plot 'morris.tsv' using 2:3 with points pt 7 ps 1.6 lc rgb '\(sweepPalette[0])' title \(GnuplotText.quoted("parameter")), "
+            "plot 'morris.tsv' using 2:3 with points pt 7 ps 1.6 lc rgb '\(sweepPalette[0])' notitle, "
                 + "'' using 2:3:1 with labels left offset 1,0.6 noenhanced notitle, "
                 + "x lc rgb '#999999' dt 2 title \(GnuplotText.quoted("σ = μ*"))",
         ]).joined(separator: "\n")
