@@ -2,6 +2,7 @@
 // few options, crossed in every combination with one common sample of uncertainties
 // (docs/SWEEPS.md, "Levers and uncertainties").
 import Foundation
+import TwinCityModel
 
 /// A policy lever: a scenario key the decision maker sets (a policy switched on or off with
 /// `policy[n].enabled`, or a policy parameter such as `policy[1].share`) and its options.
@@ -21,18 +22,42 @@ public struct SweepLever: Sendable, Equatable, Codable {
     }
 }
 
-/// Every combination of the options of a sweep's levers, in a fixed order: the first lever
-/// outermost, the last varying fastest, as nested loops.
+/// The combinations of the options of a sweep's levers that the sweep runs: all of them in a
+/// fixed order — the first lever outermost, the last varying fastest, as nested loops — or a
+/// random subset of them in that order (`[sampler] combinations = K`).
 public struct LeverCombinations: Sendable, Equatable {
     /// The levers, in sweep-file order.
     public let levers: [SweepLever]
-    /// Number of combinations: the product of the levers' option counts (1 without levers).
+    /// Number of combinations run: the product of the levers' option counts (1 without
+    /// levers), or the size of the subset.
     public let count: Int
+    /// The full-enumeration index of each combination run, ascending; `nil` when all run.
+    public let subset: [Int]?
 
-    /// The combinations of `levers`.
+    /// Every combination of `levers`.
     public init(_ levers: [SweepLever]) {
+        self.init(levers, sample: nil, seed: 0)
+    }
+
+    /// `sample` of the combinations of `levers` (all of them when `nil` or not fewer than
+    /// all), drawn uniformly without replacement from stream `SweepSeeds.combinationStream`
+    /// of `seed` by Floyd's algorithm (Bentley and Floyd 1987) and kept in enumeration order.
+    public init(_ levers: [SweepLever], sample: Int?, seed: UInt64) {
+        let total = Self.count(levers)
         self.levers = levers
-        count = Self.count(levers)
+        guard let sample, sample < total else {
+            count = total
+            subset = nil
+            return
+        }
+        count = sample
+        let stream = UniformStream(master: seed, stream: SweepSeeds.combinationStream)
+        var chosen = Set<Int>()
+        for j in (total - sample)..<total {
+            let t = stream.index(below: j + 1)
+            chosen.insert(chosen.contains(t) ? j : t)
+        }
+        subset = chosen.sorted()
     }
 
     /// The product of the option counts, `Int.max` when it overflows.
@@ -45,10 +70,11 @@ public struct LeverCombinations: Sendable, Equatable {
         return count
     }
 
-    /// The option index of each lever in combination `index` (mixed radix, last lever fastest).
+    /// The option index of each lever in combination `index` (mixed radix over the full
+    /// enumeration, last lever fastest).
     public func optionIndices(_ index: Int) -> [Int] {
         precondition(index >= 0 && index < count, "lever combination \(index) is outside 0..<\(count)")
-        var rest = index
+        var rest = subset?[index] ?? index
         var chosen = [Int](repeating: 0, count: levers.count)
         for k in levers.indices.reversed() {
             chosen[k] = rest % levers[k].options.count

@@ -47,7 +47,7 @@ public struct SamplingDesign: Sendable {
         parameters = definition.parameters
         sampler = definition.sampler
         let d = parameters.count
-        combinations = LeverCombinations(definition.levers)
+        combinations = LeverCombinations(definition.levers, sample: definition.sampler.combinations, seed: definition.seed)
         futureCount = Self.futureCount(definition)
         pointCount = Self.pointCount(definition)
         let futures = futureCount
@@ -72,7 +72,9 @@ public struct SamplingDesign: Sendable {
     /// Number of points of `definition`'s design: its futures times its lever combinations
     /// (`Int.max` when that overflows).
     public static func pointCount(_ definition: SweepDefinition) -> Int {
-        let (count, overflow) = futureCount(definition).multipliedReportingOverflow(by: LeverCombinations.count(definition.levers))
+        let all = LeverCombinations.count(definition.levers)
+        let combinations = definition.sampler.combinations.map { min($0, all) } ?? all
+        let (count, overflow) = futureCount(definition).multipliedReportingOverflow(by: combinations)
         return overflow ? Int.max : count
     }
 
@@ -133,7 +135,8 @@ public struct SamplingDesign: Sendable {
     /// A one-line description of the design, for the database's `meta` table and messages.
     public var summary: String {
         guard combinations.levers.isEmpty else {
-            return "\(combinations.count) lever combinations × \(futureCount) futures = \(pointCount) points; futures: " + futureDesign.summary
+            let sampled = combinations.subset == nil ? "" : " (sampled from \(LeverCombinations.count(combinations.levers)))"
+            return "\(combinations.count) lever combinations\(sampled) × \(futureCount) futures = \(pointCount) points; futures: " + futureDesign.summary
         }
         let d = parameters.count
         switch sampler.kind {

@@ -27,12 +27,16 @@ public struct SamplerSpec: Sendable, Equatable, Codable {
     public var samples: Int?
     /// Levels p of the Morris grid (even, ≥ 2); `nil` for the other samplers.
     public var levels: Int?
+    /// With levers: how many lever combinations to run, a random subset of them (fewer than
+    /// all); `nil` runs every combination.
+    public var combinations: Int?
 
     /// A sampler of `kind` with its size settings.
-    public init(kind: SamplerKind, samples: Int? = nil, levels: Int? = nil) {
+    public init(kind: SamplerKind, samples: Int? = nil, levels: Int? = nil, combinations: Int? = nil) {
         self.kind = kind
         self.samples = samples
         self.levels = levels
+        self.combinations = combinations
     }
 }
 

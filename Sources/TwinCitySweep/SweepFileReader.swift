@@ -82,7 +82,7 @@ public struct SweepFile: Sendable {
 /// Reads sweep files.
 public enum SweepFileReader {
     static let topLevelKeys = ["schema", "name", "description", "scenario", "seed", "replications", "set", "sampler", "parameter", "lever", "uncertainty", "outputs"]
-    static let samplerKeys = ["kind", "samples", "levels"]
+    static let samplerKeys = ["kind", "samples", "levels", "combinations"]
     static let parameterKeys = ["path", "values", "min", "max", "scale", "levels"]
     static let leverKeys = ["name", "path", "options"]
     /// Morris levels when `[sampler]` gives none: the usual choice p = 4 (Saltelli et al.
@@ -193,6 +193,14 @@ public enum SweepFileReader {
         let parameters = readParameters(root[table], key: table, sampler: sampler, &reader)
         let levers = exploratory ? readLevers(root["lever"], uncertainties: parameters ?? [], &reader) : []
         let outputs = readOutputs(root["outputs"], &reader)
+        if let wanted = sampler?.combinations {
+            let all = LeverCombinations.count(levers ?? [])
+            if !exploratory {
+                reader.fail(["sampler", "combinations"], "applies to a sweep with [[lever]] tables: the number of lever combinations to run")
+            } else if let levers, !levers.isEmpty, wanted >= all {
+                reader.fail(["sampler", "combinations"], "the levers have \(all) combinations, so combinations = \(wanted) runs them all; leave it out, or give fewer than \(all)")
+            }
+        }
 
         if let sampler, sampler.kind == .sobol, let parameters, 2 * parameters.count > SweepSupport.sobolMaximumDimension {
             reader.fail(["sampler", "kind"],
@@ -262,6 +270,12 @@ public enum SweepFileReader {
         case (_, _?):
             reader.fail(["sampler", "levels"], "applies to kind = \"morris\" only; a grid takes levels per [[parameter]]")
             valid = false
+        }
+        if let node = table["combinations"] {
+            if case .integer(let count) = node, count >= 1 { spec.combinations = count } else {
+                reader.fail(["sampler", "combinations"], "expected a whole number ≥ 1 (lever combinations to run, drawn at random), found \(node.found)")
+                valid = false
+            }
         }
         return valid ? spec : nil
     }

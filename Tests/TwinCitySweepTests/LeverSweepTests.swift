@@ -135,6 +135,55 @@ final class LeverSweepTests: XCTestCase {
         XCTAssertNotEqual(seed[0], seed[4], "different futures have different seeds")
     }
 
+    func testASampledSubsetOfCombinationsRunsEachChosenOneOnTheCommonFutures() throws {
+        // Three on/off levers: 8 combinations, of which the sweep runs 3.
+        let levers = """
+            [[lever]]
+            path = "policy[0].enabled"
+            options = [false, true]
+
+            [[lever]]
+            path = "policy[1].enabled"
+            options = [false, true]
+
+            [[lever]]
+            path = "policy[3].enabled"
+            options = [false, true]
+            """
+        let folder = try scratchFolder()
+        let text = Self.leverSweep(levers: levers, sampler: "kind = \"lhs\"\nsamples = 3\ncombinations = 3")
+        let plan = try SweepPlan.load(path: try write(text, to: "subset.toml", in: folder))
+        let design = plan.design
+        XCTAssertEqual(design.combinations.count, 3)
+        XCTAssertEqual(design.pointCount, 9)
+        let subset = try XCTUnwrap(design.combinations.subset)
+        XCTAssertEqual(subset, subset.sorted())
+        XCTAssertEqual(Set(subset).count, 3)
+        XCTAssertTrue(subset.allSatisfy { (0..<8).contains($0) })
+        // Each chosen combination is the full enumeration's combination at its index.
+        let full = LeverCombinations(plan.definition.levers)
+        for (k, index) in subset.enumerated() {
+            XCTAssertEqual(design.combinations.values(k), full.values(index))
+        }
+        // The draw depends on the seed only: reading the file again gives the same subset,
+        // and the futures are those of the sweep without a subset.
+        XCTAssertEqual(try SweepPlan.load(path: try write(text, to: "again.toml", in: folder)).design.combinations.subset, subset)
+        let every = try SweepPlan.load(path: try write(Self.leverSweep(levers: levers), to: "every.toml", in: folder)).design
+        XCTAssertEqual(every.combinations.count, 8)
+        for f in 0..<3 {
+            XCTAssertEqual(design.values(at: design.point(future: f, combination: 2)), every.values(at: every.point(future: f, combination: 0)))
+        }
+        XCTAssertTrue(design.summary.hasPrefix("3 lever combinations (sampled from 8) × 3 futures = 9 points"), design.summary)
+        XCTAssertTrue(plan.definition.canonicalJSON.contains(#""sampler":{"combinations":3,"kind":"lhs","samples":3}"#), plan.definition.canonicalJSON)
+
+        XCTAssertEqual(try messages(Self.leverSweep(levers: levers, sampler: "kind = \"lhs\"\nsamples = 3\ncombinations = 8")), [
+            "levers.toml:11:1: key 'sampler.combinations': the levers have 8 combinations, so combinations = 8 runs them all; leave it out, or give fewer than 8",
+        ])
+        XCTAssertEqual(try messages(Self.leverSweep(levers: levers, sampler: "kind = \"lhs\"\nsamples = 3\ncombinations = 0")), [
+            "levers.toml:11:1: key 'sampler.combinations': expected a whole number ≥ 1 (lever combinations to run, drawn at random), found 0",
+        ])
+    }
+
     func testAPlainSweepKeepsItsIdentity() throws {
         // Levers are left out of the canonical form of a sweep without them.
         let folder = try scratchFolder()
