@@ -17,7 +17,10 @@ struct PlotCommand: ParsableCommand {
             region (--region); an ensemble's lines are its means with the 5th–95th percentile \
             band shaded; --compare overlays a second run with dashed lines. --flows draws the \
             --top largest flows of --year as arrows between the cities. Needs gnuplot \
-            (Debian: gnuplot-nox). Exit status: 0 on success, 2 for a variable, city, zone or \
+            (Debian: gnuplot-nox). Given a sweep folder (with sweep.sqlite), draws the \
+            charts of its analyses into SWEEP_DIR/plots (--out: another folder): Sobol \
+            indices and their convergence, Morris μ*–σ, outcomes and regret by lever \
+            combination, and with --discover PRIM's trade-off and box. Exit status: 0 on success, 2 for a variable, city, zone or \
             year the run does not have, 1 when gnuplot is missing or fails.
             """
     )
@@ -70,7 +73,24 @@ struct PlotCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Chart title.", valueName: "text"))
     var title: String?
 
+    /// PRIM condition of a sweep's pictures.
+    @Option(help: ArgumentHelp("For a sweep: also draw PRIM's trade-off and box for this condition.", valueName: "condition"))
+    var discover: String?
+
+    /// Lever combination of a sweep's PRIM pictures.
+    @Option(help: ArgumentHelp("For a sweep with levers and --discover: the lever combination.", valueName: "k"))
+    var combination: Int?
+
+    /// Outputs of a sweep for which less is better.
+    @Option(help: ArgumentHelp("For a sweep with levers: an output for which less is better (regret; repeatable).", valueName: "output"))
+    var minimize: [String] = []
+
     func validate() throws {
+        if SweepPlots.isSweep(runDirectory) {
+            if variable != nil || flows != nil { throw ValidationError("--var and --flows apply to a run directory; a sweep folder gets every chart of its analyses") }
+            return
+        }
+        if discover != nil || combination != nil || !minimize.isEmpty { throw ValidationError("--discover, --combination and --minimize apply to a sweep folder") }
         guard (variable == nil) != (flows == nil) else {
             throw ValidationError("give either --var NAME (a line chart) or --flows KIND --year YEAR (a flow map)")
         }
@@ -86,6 +106,17 @@ struct PlotCommand: ParsableCommand {
     }
 
     func run() throws {
+        if SweepPlots.isSweep(runDirectory) {
+            let folder = URL(fileURLWithPath: out ?? URL(fileURLWithPath: runDirectory).appendingPathComponent("plots").path)
+            do {
+                let files = try SweepPlots.draw(
+                    sweep: runDirectory, into: folder, format: format ?? .png, discover: discover, combination: combination, minimize: minimize)
+                FileHandle.standardOutput.write(Data(files.map { "Plot written to \($0.path)\n" }.joined().utf8))
+            } catch let error as PlotError where error.isUserInput {
+                throw PlotInputError(message: error.description)
+            }
+            return
+        }
         do {
             let run = try RunData(path: runDirectory)
             let chosenFormat = format ?? out.flatMap { PlotFormat(rawValue: URL(fileURLWithPath: $0).pathExtension.lowercased()) } ?? .png

@@ -15,7 +15,11 @@ struct SweepAnalyzeCommand: ParsableCommand {
             elementary effects, per unit of each parameter's normalised range. grid: the mean \
             of each output at each level of each parameter. random and lhs: mean, standard \
             deviation and range of each output. A point's output is the mean of its finished \
-            replications.
+            replications. --robustness (sweeps with levers): per lever combination and output, \
+            the distribution over the futures, the regret against the best combination in each \
+            future, and with --satisfice the share of futures meeting every condition, ranked. \
+            --discover CONDITION: PRIM scenario discovery, the ranges of the uncertainties where \
+            CONDITION holds (docs/SWEEPS.md).
             """
     )
 
@@ -39,13 +43,52 @@ struct SweepAnalyzeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("table (aligned text) or csv (one row per statistic).", valueName: "format"))
     var format: OutputFormat = .table
 
+    /// Robustness of the lever combinations.
+    @Flag(help: "Robustness of each lever combination across the futures: distribution, regret, satisficing.")
+    var robustness = false
+
+    /// Satisficing conditions.
+    @Option(help: ArgumentHelp("With --robustness: a condition such as \"region.gdp@2035 >= 130000\" (repeatable; all must hold).", valueName: "condition"))
+    var satisfice: [String] = []
+
+    /// Outputs for which less is better.
+    @Option(help: ArgumentHelp("With --robustness: an output for which less is better, e.g. region.theil@2035 (repeatable; others are maximised).", valueName: "output"))
+    var minimize: [String] = []
+
+    /// The condition of scenario discovery.
+    @Option(help: ArgumentHelp("PRIM scenario discovery of the futures where the condition holds, e.g. \"region.gdp@2035 < 125000\".", valueName: "condition"))
+    var discover: String?
+
+    /// The lever combination of a discovery.
+    @Option(help: ArgumentHelp("With --discover on a sweep with levers: the lever combination (as --robustness numbers them).", valueName: "k"))
+    var combination: Int?
+
+    /// The box reported by a discovery.
+    @Option(help: ArgumentHelp("With --discover: the box of the trajectory to report (default: the last).", valueName: "k"))
+    var box: Int?
+
     func validate() throws {
+        if robustness, discover != nil { throw ValidationError("give --robustness or --discover, not both") }
+        if !robustness, !satisfice.isEmpty || !minimize.isEmpty { throw ValidationError("--satisfice and --minimize apply to --robustness") }
+        if discover == nil, combination != nil || box != nil { throw ValidationError("--combination and --box apply to --discover") }
         if bootstrap < 1 { throw ValidationError("--bootstrap must be at least 1, got \(bootstrap)") }
         if !(confidence > 0 && confidence < 1) { throw ValidationError("--confidence must lie in (0, 1), e.g. 0.95, got \(confidence)") }
         if format == .json { throw ValidationError("--format takes table or csv") }
     }
 
     func run() throws {
+        if robustness {
+            let analysis = try Robustness.analyze(path: try SweepCommand.databasePath(directory), satisfice: satisfice, minimize: minimize)
+            let text = format == .csv ? SweepExploreReport.csv(analysis) : SweepExploreReport.table(analysis)
+            FileHandle.standardOutput.write(Data(text.utf8))
+            return
+        }
+        if let discover {
+            let analysis = try Discovery.analyze(path: try SweepCommand.databasePath(directory), condition: discover, combination: combination, box: box)
+            let text = format == .csv ? SweepExploreReport.csv(analysis) : SweepExploreReport.table(analysis)
+            FileHandle.standardOutput.write(Data(text.utf8))
+            return
+        }
         let analysis = try SweepAnalysis.analyze(
             path: try SweepCommand.databasePath(directory), resamples: bootstrap, confidence: confidence, seed: seed)
         let text = format == .csv ? Self.csv(analysis) : Self.table(analysis)

@@ -11,7 +11,8 @@ struct SweepCommand: ParsableCommand {
         abstract: "Run a parameter sweep of a scenario, then export, merge or analyse it.",
         discussion: """
             A sweep file (TOML, docs/SWEEPS.md) names a base scenario, a sampler (grid, random, \
-            lhs, sobol, morris), the parameters to vary and the outputs to record. \
+            lhs, sobol, morris), the parameters to vary — or policy levers crossed with sampled \
+            uncertainties — and the outputs to record. \
             'twincity sweep FILE' runs every point and replication and streams the results into \
             DIR/sweep.sqlite; the other subcommands work on that database. Exit status: 0 on \
             success, 2 for an error in the sweep file, its scenario, the options or a database, \

@@ -104,7 +104,7 @@ public enum PolicyCatalog {
     }
 
     /// Keys every policy has.
-    public static let commonKeys = ["kind", "start", "end", "clause"]
+    public static let commonKeys = ["kind", "start", "end", "clause", "enabled"]
     /// Keys of a `links` element of a transport policy.
     public static let linkKeys = ["from", "to", "minutes", "note"]
 

@@ -32,7 +32,9 @@ extension ScenarioLoader {
             let path = [ScenarioSource.policyKey, "[\(i)]"]
             guard let table = reader.table(element, at: path) else { continue }
             if let (policy, tree) = readPolicy(table, at: path, checks: checks, &reader) {
-                policies.append(policy)
+                // A policy with `enabled = false` is checked and recorded but does not act;
+                // the others keep their indices, so policy[n] names the same table either way.
+                if case .table(let keys) = tree, case .bool(false)? = keys["enabled"] {} else { policies.append(policy) }
                 resolved.append(tree)
             }
         }
@@ -66,6 +68,13 @@ extension ScenarioLoader {
         var tree: [String: ScenarioValue] = ["kind": .string(kind.name)]
         if let clause = table["clause"] {
             tree["clause"] = reader.string(clause, at: path + ["clause"]).map(ScenarioValue.string)
+        }
+        if let enabled = table["enabled"] {
+            if case .bool(let on) = enabled {
+                tree["enabled"] = .bool(on)
+            } else {
+                reader.fail(path + ["enabled"], "expected true or false (whether the policy acts), found \(enabled.found)")
+            }
         }
         var arguments = PolicyCatalog.Arguments()
         for key in kind.keys {

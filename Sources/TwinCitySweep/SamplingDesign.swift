@@ -26,8 +26,13 @@ public struct SamplingDesign: Sendable {
     public let parameters: [SweepParameter]
     /// The sampler the points come from.
     public let sampler: SamplerSpec
-    /// Number of points.
-    public let pointCount: Int
+    /// Number of points: futures × lever combinations.
+    public internal(set) var pointCount: Int
+    /// Number of points of the uncertainties' own design (the futures); `pointCount` without
+    /// levers.
+    public let futureCount: Int
+    /// The lever combinations each future runs under (one, empty, without levers).
+    public internal(set) var combinations: LeverCombinations
     /// Unit coordinates, `pointCount × d` row-major; empty for a grid, whose points are
     /// decoded from their index.
     let units: [Double]
@@ -42,16 +47,19 @@ public struct SamplingDesign: Sendable {
         parameters = definition.parameters
         sampler = definition.sampler
         let d = parameters.count
+        combinations = LeverCombinations(definition.levers, sample: definition.sampler.combinations, seed: definition.seed)
+        futureCount = Self.futureCount(definition)
         pointCount = Self.pointCount(definition)
+        let futures = futureCount
         gridLevels = sampler.kind == .grid ? parameters.map(\.gridLevels) : []
         switch sampler.kind {
         case .grid:
             units = []
         case .random:
             let stream = UniformStream(master: definition.seed, stream: 0)
-            units = (0..<(pointCount * d)).map { _ in stream.next() }
+            units = (0..<(futures * d)).map { _ in stream.next() }
         case .lhs:
-            units = Self.latinHypercube(points: pointCount, dimension: d, seed: definition.seed)
+            units = Self.latinHypercube(points: futures, dimension: d, seed: definition.seed)
         case .sobol:
             units = try Self.saltelli(rows: sampler.samples ?? 0, dimension: d)
         case .morris:
@@ -61,9 +69,19 @@ public struct SamplingDesign: Sendable {
         }
     }
 
-    /// Number of points of `definition`'s design: the product of the grid's levels; N for
-    /// random and Latin hypercube; N·(d + 2) for Sobol; r·(d + 1) for Morris.
+    /// Number of points of `definition`'s design: its futures times its lever combinations
+    /// (`Int.max` when that overflows).
     public static func pointCount(_ definition: SweepDefinition) -> Int {
+        let all = LeverCombinations.count(definition.levers)
+        let combinations = definition.sampler.combinations.map { min($0, all) } ?? all
+        let (count, overflow) = futureCount(definition).multipliedReportingOverflow(by: combinations)
+        return overflow ? Int.max : count
+    }
+
+    /// Number of points of the design of `definition`'s parameters (uncertainties): the
+    /// product of the grid's levels; N for random and Latin hypercube; N·(d + 2) for Sobol;
+    /// r·(d + 1) for Morris.
+    public static func futureCount(_ definition: SweepDefinition) -> Int {
         let d = definition.parameters.count
         let samples = definition.sampler.samples ?? 0
         switch definition.sampler.kind {
@@ -80,9 +98,11 @@ public struct SamplingDesign: Sendable {
         }
     }
 
-    /// The parameter values of point `index`, in parameter order.
+    /// The parameter (uncertainty) values of point `index`, in parameter order: those of its
+    /// future, the same under every lever combination.
     public func values(at index: Int) -> [ParameterValue] {
         precondition(index >= 0 && index < pointCount, "point \(index) is outside 0..<\(pointCount)")
+        let index = future(of: index)
         if sampler.kind == .grid {
             // Mixed radix, the last parameter varying fastest: the order of nested loops with
             // the first parameter outermost.
@@ -101,17 +121,23 @@ public struct SamplingDesign: Sendable {
     /// Unit coordinates of point `index` in [0, 1]^d; `nil` for a grid.
     public func unitPoint(_ index: Int) -> [Double]? {
         guard sampler.kind != .grid else { return nil }
+        let index = future(of: index)
         let d = parameters.count
         return Array(units[(index * d)..<((index + 1) * d)])
     }
 
-    /// The `KEY=VALUE` overrides that set point `index`'s values.
+    /// The `KEY=VALUE` overrides that set point `index`'s values: its lever combination's,
+    /// then its future's.
     public func overrides(at index: Int) -> [String] {
-        zip(parameters, values(at: index)).map { "\($0.path)=\($1.overrideText)" }
+        zip(allPaths, allValues(at: index)).map { "\($0)=\($1.overrideText)" }
     }
 
     /// A one-line description of the design, for the database's `meta` table and messages.
     public var summary: String {
+        guard combinations.levers.isEmpty else {
+            let sampled = combinations.subset == nil ? "" : " (sampled from \(LeverCombinations.count(combinations.levers)))"
+            return "\(combinations.count) lever combinations\(sampled) × \(futureCount) futures = \(pointCount) points; futures: " + futureDesign.summary
+        }
         let d = parameters.count
         switch sampler.kind {
         case .grid:

@@ -56,8 +56,19 @@ public struct SweepAnalysis: Sendable {
         let means = try database.pointMeans(metrics: definition.outputs, points: design.pointCount)
         let counts = try database.counts()
         var outputs: [(String, Section)] = []
+        let combinations = design.combinations
         for (metric, values) in zip(definition.outputs, means) {
-            outputs.append((metric, section(values, design: design, resamples: resamples, confidence: confidence, seed: seed ?? definition.seed)))
+            guard !combinations.levers.isEmpty else {
+                outputs.append((metric, section(values, design: design, resamples: resamples, confidence: confidence, seed: seed ?? definition.seed)))
+                continue
+            }
+            // With levers, the uncertainties' analysis of each lever combination on its own.
+            let futures = design.futureDesign
+            for c in 0..<combinations.count {
+                let own = (0..<design.futureCount).map { values[design.point(future: $0, combination: c)] }
+                outputs.append(("\(metric) [\(combinations.label(c))]",
+                    section(own, design: futures, resamples: resamples, confidence: confidence, seed: seed ?? definition.seed)))
+            }
         }
         return SweepAnalysis(
             definition: definition, design: design.summary, counts: counts, totalRuns: meta.totalRuns,

@@ -27,12 +27,16 @@ public struct SamplerSpec: Sendable, Equatable, Codable {
     public var samples: Int?
     /// Levels p of the Morris grid (even, ≥ 2); `nil` for the other samplers.
     public var levels: Int?
+    /// With levers: how many lever combinations to run, a random subset of them (fewer than
+    /// all); `nil` runs every combination.
+    public var combinations: Int?
 
     /// A sampler of `kind` with its size settings.
-    public init(kind: SamplerKind, samples: Int? = nil, levels: Int? = nil) {
+    public init(kind: SamplerKind, samples: Int? = nil, levels: Int? = nil, combinations: Int? = nil) {
         self.kind = kind
         self.samples = samples
         self.levels = levels
+        self.combinations = combinations
     }
 }
 
@@ -57,15 +61,20 @@ public struct SweepDefinition: Sendable, Equatable {
     public var replications: Int
     /// `KEY=VALUE` overrides applied to the base scenario in every run, before the point's.
     public var fixed: [String]
-    /// The swept parameters, in file order (the order of coordinates in the design).
+    /// The swept parameters, in file order (the order of coordinates in the design): the
+    /// `[[parameter]]` tables, or the `[[uncertainty]]` tables of a sweep with levers.
     public var parameters: [SweepParameter]
+    /// The policy levers (`[[lever]]` tables), in file order; every combination of their
+    /// options runs every point of the parameters' design. Empty for a plain sweep.
+    public var levers: [SweepLever]
     /// The recorded outputs, `scope.column@year`, in file order.
     public var outputs: [String]
 
     /// A sweep from its parts; `SweepFileReader.read` is the usual way to get one.
     public init(
         name: String, description: String = "", scenario: String, seed: UInt64, sampler: SamplerSpec,
-        replications: Int = 1, fixed: [String] = [], parameters: [SweepParameter], outputs: [String]
+        replications: Int = 1, fixed: [String] = [], parameters: [SweepParameter], levers: [SweepLever] = [],
+        outputs: [String]
     ) {
         self.name = name
         self.description = description
@@ -75,6 +84,7 @@ public struct SweepDefinition: Sendable, Equatable {
         self.replications = replications
         self.fixed = fixed
         self.parameters = parameters
+        self.levers = levers
         self.outputs = outputs
     }
 
@@ -89,19 +99,22 @@ public struct SweepDefinition: Sendable, Equatable {
         var replications: Int
         var set: [String]
         var parameters: [SweepParameter]
+        /// Left out when there are no levers, so a plain sweep keeps its identity.
+        var levers: [SweepLever]?
         var outputs: [String]
     }
 
     /// The sweep as compact JSON with sorted keys: every setting that determines its runs
     /// and results (`schema`, `name`, `scenario` as written, `seed`, `sampler`,
-    /// `replications`, `set`, `parameters`, `outputs`), and nothing else — comments, layout,
+    /// `replications`, `set`, `parameters`, `levers` when there are any, `outputs`), and nothing else — comments, layout,
     /// key order and `description` do not change it.
     public var canonicalJSON: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let canonical = Canonical(
             schema: Self.schemaVersion, name: name, scenario: scenario, seed: seed, sampler: sampler,
-            replications: replications, set: fixed, parameters: parameters, outputs: outputs)
+            replications: replications, set: fixed, parameters: parameters, levers: levers.isEmpty ? nil : levers,
+            outputs: outputs)
         // Encoding plain strings, integers and finite doubles cannot fail.
         let data = try! encoder.encode(canonical)
         return String(decoding: data, as: UTF8.self)
@@ -121,6 +134,6 @@ public struct SweepDefinition: Sendable, Equatable {
         self.init(
             name: canonical.name, scenario: canonical.scenario, seed: canonical.seed, sampler: canonical.sampler,
             replications: canonical.replications, fixed: canonical.set, parameters: canonical.parameters,
-            outputs: canonical.outputs)
+            levers: canonical.levers ?? [], outputs: canonical.outputs)
     }
 }

@@ -31,7 +31,7 @@ public enum SweepExport {
         let outputs = try StreamingFile(folder.appendingPathComponent("outputs.csv"))
         var count = 0
         do {
-            try runs.write(["point", "replication", "seed", "status", "error", "wall_seconds", "shard"] + definition.parameters.map(\.path))
+            try runs.write(["point", "replication", "seed", "status", "error", "wall_seconds", "shard"] + design.allPaths)
             try outputs.write(["point", "replication"] + definition.outputs)
             try database.forEachRun { point, replication, row, values in
                 let seed: Int64 = row["seed"]
@@ -39,7 +39,7 @@ public enum SweepExport {
                 let error: String? = row["error"]
                 let wall: Double = row["wall_seconds"]
                 let shard: String? = row["shard"]
-                let parameters = point < design.pointCount ? design.values(at: point).map(\.label) : definition.parameters.map { _ in "" }
+                let parameters = point < design.pointCount ? design.allValues(at: point).map(\.label) : design.allPaths.map { _ in "" }
                 try runs.write([String(point), String(replication), String(seed), status, error ?? "", number(wall), shard ?? ""] + parameters)
                 try outputs.write([String(point), String(replication)] + definition.outputs.map { metric in
                     (values[metric] ?? nil).map(number) ?? ""

@@ -81,9 +81,10 @@ public struct SweepFile: Sendable {
 
 /// Reads sweep files.
 public enum SweepFileReader {
-    static let topLevelKeys = ["schema", "name", "description", "scenario", "seed", "replications", "set", "sampler", "parameter", "outputs"]
-    static let samplerKeys = ["kind", "samples", "levels"]
+    static let topLevelKeys = ["schema", "name", "description", "scenario", "seed", "replications", "set", "sampler", "parameter", "lever", "uncertainty", "outputs"]
+    static let samplerKeys = ["kind", "samples", "levels", "combinations"]
     static let parameterKeys = ["path", "values", "min", "max", "scale", "levels"]
+    static let leverKeys = ["name", "path", "options"]
     /// Morris levels when `[sampler]` gives none: the usual choice p = 4 (Saltelli et al.
     /// 2008, §3.3).
     public static let defaultMorrisLevels = 4
@@ -182,17 +183,33 @@ public enum SweepFileReader {
             }
         }
         let sampler = readSampler(root["sampler"], &reader)
-        let parameters = readParameters(root["parameter"], sampler: sampler, &reader)
+        // A plain sweep lists [[parameter]] tables; an exploratory one [[uncertainty]] tables
+        // and [[lever]] tables (Levers.swift), the uncertainties read like parameters.
+        let exploratory = root["lever"] != nil || root["uncertainty"] != nil
+        if exploratory, root["parameter"] != nil {
+            reader.fail("parameter", "a sweep with [[lever]] or [[uncertainty]] tables lists the keys it samples as [[uncertainty]], not [[parameter]]")
+        }
+        let table = exploratory ? "uncertainty" : "parameter"
+        let parameters = readParameters(root[table], key: table, sampler: sampler, &reader)
+        let levers = exploratory ? readLevers(root["lever"], uncertainties: parameters ?? [], &reader) : []
         let outputs = readOutputs(root["outputs"], &reader)
+        if let wanted = sampler?.combinations {
+            let all = LeverCombinations.count(levers ?? [])
+            if !exploratory {
+                reader.fail(["sampler", "combinations"], "applies to a sweep with [[lever]] tables: the number of lever combinations to run")
+            } else if let levers, !levers.isEmpty, wanted >= all {
+                reader.fail(["sampler", "combinations"], "the levers have \(all) combinations, so combinations = \(wanted) runs them all; leave it out, or give fewer than \(all)")
+            }
+        }
 
         if let sampler, sampler.kind == .sobol, let parameters, 2 * parameters.count > SweepSupport.sobolMaximumDimension {
             reader.fail(["sampler", "kind"],
                 "a Sobol design over \(parameters.count) parameters needs \(2 * parameters.count) Sobol dimensions (matrices A and B side by side); GSL's Sobol sequence has at most \(SweepSupport.sobolMaximumDimension), so at most \(SweepSupport.sobolMaximumDimension / 2) parameters")
         }
-        guard let name, let scenario, let seed, let replications, let sampler, let parameters, let outputs else { return nil }
+        guard let name, let scenario, let seed, let replications, let sampler, let parameters, let levers, let outputs else { return nil }
         let definition = SweepDefinition(
             name: name, description: description, scenario: scenario, seed: seed, sampler: sampler,
-            replications: replications, fixed: fixed, parameters: parameters, outputs: outputs)
+            replications: replications, fixed: fixed, parameters: parameters, levers: levers, outputs: outputs)
         if reader.errors.isEmpty {
             let points = SamplingDesign.pointCount(definition)
             if points.multipliedReportingOverflow(by: replications).overflow || points * replications > Int(Int32.max) {
@@ -254,35 +271,43 @@ public enum SweepFileReader {
             reader.fail(["sampler", "levels"], "applies to kind = \"morris\" only; a grid takes levels per [[parameter]]")
             valid = false
         }
+        if let node = table["combinations"] {
+            if case .integer(let count) = node, count >= 1 { spec.combinations = count } else {
+                reader.fail(["sampler", "combinations"], "expected a whole number ≥ 1 (lever combinations to run, drawn at random), found \(node.found)")
+                valid = false
+            }
+        }
         return valid ? spec : nil
     }
 
-    private static func readParameters(_ node: SweepTOMLValue?, sampler: SamplerSpec?, _ reader: inout SweepKeyReader) -> [SweepParameter]? {
+    private static func readParameters(
+        _ node: SweepTOMLValue?, key: String, sampler: SamplerSpec?, _ reader: inout SweepKeyReader
+    ) -> [SweepParameter]? {
         guard let node else {
-            reader.fail("parameter", "missing; a sweep needs at least one [[parameter]] table with a path and values or min/max")
+            reader.fail(key, "missing; a sweep needs at least one [[\(key)]] table with a path and values or min/max")
             return nil
         }
         guard case .array(let items) = node, !items.isEmpty else {
-            reader.fail("parameter", "expected one or more [[parameter]] tables, found \(node.found)")
+            reader.fail(key, "expected one or more [[\(key)]] tables, found \(node.found)")
             return nil
         }
         var parameters: [SweepParameter] = []
         var valid = true
         var seen: [String: Int] = [:]
         for (index, item) in items.enumerated() {
-            let at = ["parameter", "[\(index)]"]
+            let at = [key, "[\(index)]"]
             guard case .table(let table) = item else {
                 reader.fail(at, "expected a table, found \(item.found)")
                 valid = false
                 continue
             }
-            reader.rejectUnknown(table, allowed: parameterKeys, in: at, context: "[[parameter]]")
+            reader.rejectUnknown(table, allowed: parameterKeys, in: at, context: "[[\(key)]]")
             guard let parameter = readParameter(table, at: at, sampler: sampler, &reader) else {
                 valid = false
                 continue
             }
             if let first = seen[parameter.path] {
-                reader.fail(at + ["path"], "'\(parameter.path)' is already swept by parameter[\(first)]; each key path may be swept once")
+                reader.fail(at + ["path"], "'\(parameter.path)' is already swept by \(key)[\(first)]; each key path may be swept once")
                 valid = false
             }
             seen[parameter.path] = index
@@ -386,6 +411,95 @@ public enum SweepFileReader {
             return nil
         }
         return SweepParameter(path: path, domain: .range(min: low, max: high, scale: scale, levels: levels))
+    }
+
+    /// The `[[lever]]` tables: `path`, `options` (two or more numbers, strings or booleans,
+    /// no repeats) and an optional `name`; a lever's path may not be an uncertainty's too.
+    private static func readLevers(
+        _ node: SweepTOMLValue?, uncertainties: [SweepParameter], _ reader: inout SweepKeyReader
+    ) -> [SweepLever]? {
+        guard let node else {
+            reader.fail("lever", "missing; a sweep with [[uncertainty]] tables crosses them with at least one [[lever]] table (path and options), or lists [[parameter]] tables instead")
+            return nil
+        }
+        guard case .array(let items) = node, !items.isEmpty else {
+            reader.fail("lever", "expected one or more [[lever]] tables, found \(node.found)")
+            return nil
+        }
+        var levers: [SweepLever] = []
+        var valid = true
+        for (index, item) in items.enumerated() {
+            let at = ["lever", "[\(index)]"]
+            guard case .table(let table) = item else {
+                reader.fail(at, "expected a table, found \(item.found)")
+                valid = false
+                continue
+            }
+            reader.rejectUnknown(table, allowed: leverKeys, in: at, context: "[[lever]]")
+            guard let path = reader.string(table["path"], at + ["path"], required: true) else {
+                valid = false
+                continue
+            }
+            guard SweepKeyPath.isWellFormed(path) else {
+                reader.fail(at + ["path"], "'\(path)' is not a scenario key path; expected dotted keys with indices from 0, e.g. policy[2].enabled or policy[1].share")
+                valid = false
+                continue
+            }
+            let name = table["name"] == nil ? path : reader.string(table["name"], at + ["name"], required: false)
+            guard let optionsNode = table["options"] else {
+                reader.fail(at + ["options"], "missing; a lever needs options = [...], e.g. options = [false, true] for a policy switched off and on")
+                valid = false
+                continue
+            }
+            guard case .array(let elements) = optionsNode, elements.count >= 2 else {
+                reader.fail(at + ["options"], "expected a list of two or more options (numbers, strings or booleans), found \(optionsNode.found)")
+                valid = false
+                continue
+            }
+            var options: [ParameterValue] = []
+            for (k, element) in elements.enumerated() {
+                if let number = element.number {
+                    options.append(.number(number))
+                } else if case .string(let text) = element {
+                    options.append(.text(text))
+                } else if case .bool(let value) = element {
+                    options.append(.bool(value))
+                } else {
+                    reader.fail(at + ["options", "[\(k)]"], "expected a finite number, a string or a boolean, found \(element.found)")
+                    valid = false
+                }
+            }
+            guard options.count == elements.count else { continue }
+            let kinds = Set(options.map { value -> Int in
+                switch value { case .number: 0; case .text: 1; case .bool: 2 }
+            })
+            guard kinds.count == 1 else {
+                reader.fail(at + ["options"], "mixes numbers, strings and booleans; a lever's options are all of one type")
+                valid = false
+                continue
+            }
+            guard Set(options).count == options.count else {
+                reader.fail(at + ["options"], "lists an option twice; each option is one setting of the lever")
+                valid = false
+                continue
+            }
+            if let first = levers.firstIndex(where: { $0.path == path }) {
+                reader.fail(at + ["path"], "'\(path)' is already set by lever[\(first)]; each key path may be a lever once")
+                valid = false
+                continue
+            }
+            if let u = uncertainties.firstIndex(where: { $0.path == path }) {
+                reader.fail(at + ["path"], "'\(path)' is also uncertainty[\(u)]; a key is either a lever (set by policy) or an uncertainty (sampled), not both")
+                valid = false
+                continue
+            }
+            guard let name else {
+                valid = false
+                continue
+            }
+            levers.append(SweepLever(name: name, path: path, options: options))
+        }
+        return valid ? levers : nil
     }
 
     private static func readOutputs(_ node: SweepTOMLValue?, _ reader: inout SweepKeyReader) -> [String]? {
@@ -538,15 +652,16 @@ struct SweepKeyLocator: Sendable {
     init(text: String) {
         lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         var table: [String] = []
-        var parameterCount = 0
+        var arrayCounts: [String: Int] = [:]
         for (number, line) in lines.enumerated() {
             let indent = line.prefix { $0 == " " || $0 == "\t" }.count
             let body = line.dropFirst(indent)
             let position = Position(line: number + 1, column: indent + 1)
             if body.hasPrefix("[[") {
                 let name = body.dropFirst(2).prefix { $0 != "]" }.trimmingCharacters(in: .whitespaces)
-                table = name == "parameter" ? ["parameter", "[\(parameterCount)]"] : [name]
-                if name == "parameter" { parameterCount += 1 }
+                let count = arrayCounts[name, default: 0]
+                table = [name, "[\(count)]"]
+                arrayCounts[name] = count + 1
                 if positions[table] == nil { positions[table] = position }
                 if positions[[name]] == nil { positions[[name]] = position }
             } else if body.hasPrefix("[") {

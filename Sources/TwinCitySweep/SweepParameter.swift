@@ -2,13 +2,15 @@
 // of the unit hypercube maps onto them.
 import Foundation
 
-/// A value a sweep parameter takes: a number, or a text choice such as
-/// `model.decision_rule = "fixed"`.
+/// A value a sweep parameter or lever takes: a number, a text choice such as
+/// `model.decision_rule = "fixed"`, or a switch such as `policy[2].enabled = false`.
 public enum ParameterValue: Sendable, Hashable, Codable {
     /// A number, in the unit of the scenario key it sets.
     case number(Double)
     /// A string value of the scenario key.
     case text(String)
+    /// A boolean value of the scenario key (levers only).
+    case bool(Bool)
 
     /// VALUE of the `KEY=VALUE` override that sets it, as TOML: a whole number without a
     /// fraction (`2030`, so keys that take TOML integers accept it), any other number in the
@@ -19,6 +21,8 @@ public enum ParameterValue: Sendable, Hashable, Codable {
         case .number(let value):
             if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
             return String(value)
+        case .bool(let value):
+            return value ? "true" : "false"
         case .text(let text):
             var escaped = ""
             for scalar in text.unicodeScalars {
@@ -42,7 +46,7 @@ public enum ParameterValue: Sendable, Hashable, Codable {
     /// The value as shown in tables and CSV cells: numbers as in `overrideText`, text bare.
     public var label: String {
         switch self {
-        case .number: return overrideText
+        case .number, .bool: return overrideText
         case .text(let text): return text
         }
     }
@@ -53,10 +57,12 @@ public enum ParameterValue: Sendable, Hashable, Codable {
         return nil
     }
 
-    /// Reads a JSON number as `.number`, a JSON string as `.text`.
+    /// Reads a JSON boolean as `.bool`, a JSON number as `.number`, a JSON string as `.text`.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if let value = try? container.decode(Double.self) {
+        if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Double.self) {
             self = .number(value)
         } else {
             self = .text(try container.decode(String.self))
@@ -69,6 +75,7 @@ public enum ParameterValue: Sendable, Hashable, Codable {
         switch self {
         case .number(let value): try container.encode(value)
         case .text(let text): try container.encode(text)
+        case .bool(let value): try container.encode(value)
         }
     }
 }

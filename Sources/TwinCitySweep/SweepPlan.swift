@@ -51,9 +51,15 @@ public struct SweepPlan: Sendable {
                 errors.append(file.error(["set"], "'\(text)': \(reason)"))
             }
         }
+        let table = definition.levers.isEmpty ? "parameter" : "uncertainty"
         for (k, parameter) in definition.parameters.enumerated() {
             if let reason = reservedPaths[parameter.path] {
-                errors.append(file.error(["parameter", "[\(k)]", "path"], "'\(parameter.path)': \(reason)"))
+                errors.append(file.error([table, "[\(k)]", "path"], "'\(parameter.path)': \(reason)"))
+            }
+        }
+        for (k, lever) in definition.levers.enumerated() {
+            if let reason = reservedPaths[lever.path] {
+                errors.append(file.error(["lever", "[\(k)]", "path"], "'\(lever.path)': \(reason)"))
             }
         }
 
@@ -78,10 +84,25 @@ public struct SweepPlan: Sendable {
                     _ = try ScenarioLoader.load(path: file.scenarioPath, overrides: definition.fixed + [override])
                 } catch let error as UserInputError {
                     let at: [String] = {
-                        guard case .values = parameter.domain else { return ["parameter", "[\(k)]", "path"] }
-                        return ["parameter", "[\(k)]", "values"]
+                        guard case .values = parameter.domain else { return [table, "[\(k)]", "path"] }
+                        return [table, "[\(k)]", "values"]
                     }()
                     errors.append(file.error(at, "the base scenario refuses \(override): " + Self.reasons(error).joined(separator: "; ")))
+                    break
+                }
+            }
+        }
+
+        // Each lever option must be a value its key takes: tried as an override, as above.
+        for (k, lever) in definition.levers.enumerated() where reservedPaths[lever.path] == nil {
+            for option in lever.options {
+                let override = "\(lever.path)=\(option.overrideText)"
+                do {
+                    _ = try ScenarioLoader.load(path: file.scenarioPath, overrides: definition.fixed + [override])
+                } catch let error as UserInputError {
+                    errors.append(file.error(["lever", "[\(k)]", "options"],
+                        "option \(option.label) is not a valid value of '\(lever.path)': the base scenario refuses \(override): "
+                            + Self.reasons(error).joined(separator: "; ")))
                     break
                 }
             }

@@ -66,14 +66,15 @@ public struct SweepRunExecutor: Sendable {
     ///   the point's values or the simulation fails.
     public func run(point: Int, replication: Int, shouldStop: () -> Bool = { false }) -> SweepRunRecord? {
         let start = Date()
-        let seed = SweepSeeds.runSeed(sweepSeed: definition.seed, point: point, replication: replication)
-        let values = design.values(at: point)
+        // Common random numbers: the seed follows the future, not the point, so every lever
+        // combination of a future runs with the same seeds (the same point without levers).
+        let seed = SweepSeeds.runSeed(sweepSeed: definition.seed, point: design.future(of: point), replication: replication)
         var record = SweepRunRecord(
             point: point, replication: replication, seed: seed,
-            parametersJSON: Self.json(paths: definition.parameters.map(\.path), values: values),
+            parametersJSON: Self.json(paths: design.allPaths, values: design.allValues(at: point)),
             status: .ok, error: nil, wallSeconds: 0, outputs: [])
         do {
-            let overrides = definition.fixed + zip(definition.parameters, values).map { "\($0.path)=\($1.overrideText)" }
+            let overrides = definition.fixed + design.overrides(at: point)
             let scenario = try ScenarioLoader.load(path: scenarioPath, seed: seed, overrides: overrides)
             let (setup, parameters, _) = try ScenarioLoader.prepare(scenario)
             let simulation = try Simulation(
@@ -115,6 +116,7 @@ public struct SweepRunExecutor: Sendable {
             switch value {
             case .number(let number): text = ParameterValue.number(number).overrideText
             case .text(let string): text = jsonString(string)
+            case .bool(let value): text = value ? "true" : "false"
             }
             return jsonString(path) + ":" + text
         }

@@ -23,4 +23,8 @@ public enum SweepSeeds {
 
     /// Stream index of the bootstrap's resampling draws under the analysis seed.
     public static let bootstrapStream: UInt64 = 1
+
+    /// Stream index, under the sweep seed, of the draw of a subset of lever combinations
+    /// (`[sampler] combinations`).
+    public static let combinationStream: UInt64 = 2
 }
