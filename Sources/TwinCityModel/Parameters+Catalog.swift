@@ -40,6 +40,12 @@ public struct ParameterError: Error, CustomStringConvertible, Sendable, Equatabl
     public var parameter: String
     public var message: String
     public var description: String { "parameter '\(parameter)': \(message)" }
+
+    /// An error about `parameter` (its scenario name or key path), with a sentence saying why.
+    public init(parameter: String, message: String) {
+        self.parameter = parameter
+        self.message = message
+    }
 }
 
 extension ModelParameters {
