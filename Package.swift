@@ -64,29 +64,40 @@ let package = Package(
             providers: [.apt(["libgsl-dev", "pkg-config"])]
         ),
         // MARK: - Tests
-        .testTarget(name: "TwinCityGSLTests", dependencies: ["TwinCityGSL"]),
-        .testTarget(name: "TwinCityModelTests", dependencies: ["TwinCityModel", "TwinCityGSL", "TwinCityScenario"]),
+        // What every test target shares: the checkout and the built executables, programs run
+        // as a user runs them, scratch folders, an independent CSV reader, tolerances, and the
+        // rule for tests that need an external tool (skip, or fail when CI=true). Foundation and
+        // XCTest only, so that any test target may use it.
+        .target(name: "TwinCityTestSupport", path: "Tests/TwinCityTestSupport"),
+        .testTarget(name: "TwinCityTestSupportTests", dependencies: ["TwinCityTestSupport"]),
+        .testTarget(name: "TwinCityGSLTests", dependencies: ["TwinCityGSL", "TwinCityTestSupport"]),
+        .testTarget(
+            name: "TwinCityModelTests",
+            dependencies: ["TwinCityModel", "TwinCityGSL", "TwinCityScenario", "TwinCityTestSupport"]
+        ),
         .testTarget(
             name: "TwinCityScenarioTests",
-            dependencies: ["TwinCityScenario", "TwinCityModel"],
+            dependencies: ["TwinCityScenario", "TwinCityModel", "TwinCityTestSupport"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "TwinCityCLITests", dependencies: ["TwinCityCLI"], exclude: ["Fixtures"]),
-        .testTarget(name: "TwinCityExportTests", dependencies: ["TwinCityExport", "TwinCityModel"]),
+        // The CLI, sweep and reliability tests run the `twincity` executable, which `swift test`
+        // builds with every other product of the package; none of them imports the CLI.
+        .testTarget(name: "TwinCityCLITests", dependencies: ["TwinCityExport", "TwinCityTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "TwinCityExportTests", dependencies: ["TwinCityExport", "TwinCityModel", "TwinCityTestSupport"]),
         .testTarget(
             name: "TwinCityPlotTests",
-            dependencies: ["TwinCityPlot", "TwinCityExport", "TwinCityModel", "TwinCityScenario"]
+            dependencies: ["TwinCityPlot", "TwinCityExport", "TwinCityModel", "TwinCityScenario", "TwinCityTestSupport"]
         ),
         .testTarget(
             name: "TwinCitySweepTests",
             dependencies: [
-                "TwinCitySweep", "TwinCityScenario", "TwinCityModel", "TwinCityCLI",
+                "TwinCitySweep", "TwinCityScenario", "TwinCityModel", "TwinCityTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(
             name: "TwinCityReliabilityTests",
-            dependencies: ["TwinCityScenario", "TwinCityModel", "TwinCitySweep", "TwinCityCLI", "TwinCityFuzz"],
+            dependencies: ["TwinCityScenario", "TwinCityModel", "TwinCitySweep", "TwinCityFuzz", "TwinCityTestSupport"],
             exclude: ["Fixtures"]
         ),
     ]

@@ -1,6 +1,7 @@
 // `twincity sweep merge OUT_DIR SHARD...`: combines the shard databases of one sweep.
 import ArgumentParser
 import Foundation
+import TwinCityExport
 import TwinCitySweep
 
 /// Merges shard databases into `OUT_DIR/sweep.sqlite`.

@@ -2,6 +2,7 @@
 // streams every finished run into DIR/sweep.sqlite (or the shard's database).
 import ArgumentParser
 import Foundation
+import TwinCityExport
 import TwinCityScenario
 import TwinCitySweep
 

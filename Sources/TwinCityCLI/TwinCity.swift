@@ -1,6 +1,7 @@
 // Entry point of the `twincity` tool: the root command, its subcommands, and the one place
 // where errors from any subcommand are turned into messages and exit statuses.
 import ArgumentParser
+import TwinCityExport
 
 /// The `twincity` command: a multi-agent simulator of the Chengdu–Chongqing twin-city
 /// economic circle. Each subcommand lives in its own file and is listed in `subcommands`.

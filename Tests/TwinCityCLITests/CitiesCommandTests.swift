@@ -1,7 +1,7 @@
 // `twincity cities`, `--version` and `--help`, run as a subprocess against the shipped seeds
 // and a malformed fixture.
 import Foundation
-@testable import TwinCityCLI
+import TwinCityExport
 import XCTest
 
 final class CitiesCommandTests: XCTestCase {

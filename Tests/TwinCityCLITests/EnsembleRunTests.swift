@@ -2,7 +2,6 @@
 // summary.csv against statistics recomputed from cities.csv, the scenario's replications as
 // the default, progress over all replications, and a failing replication.
 import Foundation
-@testable import TwinCityCLI
 import XCTest
 
 final class EnsembleRunTests: XCTestCase {
@@ -10,10 +9,7 @@ final class EnsembleRunTests: XCTestCase {
 
     /// A fresh scratch folder, removed when the test ends.
     func scratch() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("twincity-ensemble-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
+        try scratchFolder()
     }
 
     /// The baseline shortened to 2020–`end`, rewritten into `folder` with the roster path made
@@ -158,13 +154,8 @@ final class EnsembleRunTests: XCTestCase {
         let scenario = folder.appendingPathComponent("long.toml")
         try text.write(to: scenario, atomically: true, encoding: .utf8)
 
-        let process = Process()
-        process.executableURL = TwinCityProcess.productsDirectory.appendingPathComponent("twincity")
-        process.arguments = ["run", scenario.path, "--replications", "2", "--jobs", "2", "--out", folder.appendingPathComponent("out").path, "--quiet"]
-        let error = Pipe()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = error
-        try process.run()
+        let running = try startTwinCity(["run", scenario.path, "--replications", "2", "--jobs", "2", "--out", folder.appendingPathComponent("out").path, "--quiet"])
+        let process = running.process
         let partial = ".out.partial-\(process.processIdentifier)"
         let deadline = Date().addingTimeInterval(60)
         while try !FileManager.default.contentsOfDirectory(atPath: folder.path).contains(partial), process.isRunning, Date() < deadline {
@@ -174,8 +165,7 @@ final class EnsembleRunTests: XCTestCase {
         kill(process.processIdentifier, SIGINT)
         let pid = process.processIdentifier
         DispatchQueue.global().asyncAfter(deadline: .now() + 60) { if process.isRunning { kill(pid, SIGKILL) } }
-        let message = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let message = try running.wait().standardError
         XCTAssertEqual(process.terminationStatus, 130, message)
         XCTAssertTrue(message.contains("interrupted by SIGINT; nothing written to"), message)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["long.toml"])

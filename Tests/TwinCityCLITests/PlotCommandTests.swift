@@ -1,7 +1,6 @@
 // `twincity plot` as a user runs it: default output paths, formats, flow maps, the exit
 // status and message for a name the run lacks, and for a machine without gnuplot.
 import Foundation
-@testable import TwinCityCLI
 import XCTest
 
 final class PlotCommandTests: XCTestCase {
@@ -9,9 +8,7 @@ final class PlotCommandTests: XCTestCase {
 
     /// A fresh scratch folder holding a baseline run 2020–2024 at `runs/base`.
     func scratchWithRun() throws -> (folder: URL, run: URL) {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("twincity-plotcli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        let folder = try scratchFolder()
         var text = try String(contentsOf: root.appendingPathComponent("scenarios/baseline.toml"), encoding: .utf8)
         text = text.replacingOccurrences(of: "\"../seeds/cities.csv\"", with: "\"\(root.appendingPathComponent("seeds/cities.csv").path)\"")
         text = text.replacingOccurrences(of: "\nend = 2035", with: "\nend = 2024")
@@ -23,33 +20,13 @@ final class PlotCommandTests: XCTestCase {
         return (folder, run)
     }
 
-    /// True when a `gnuplot` executable is on this process's search path.
-    var hasGnuplot: Bool {
-        (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains {
-            FileManager.default.isExecutableFile(atPath: "\($0)/gnuplot")
-        }
-    }
-
     /// Runs `twincity` with `arguments` in `directory` with the environment `environment`.
     func runWithEnvironment(_ arguments: [String], in directory: URL, environment: [String: String]) throws -> ProcessResult {
-        let process = Process()
-        process.executableURL = TwinCityProcess.productsDirectory.appendingPathComponent("twincity")
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.environment = environment
-        let output = Pipe(), error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return ProcessResult(status: process.terminationStatus, standardOutput: String(decoding: out, as: UTF8.self),
-                             standardError: String(decoding: err, as: UTF8.self))
+        try TwinCityProcess.run(arguments, in: directory, environment: environment)
     }
 
     func testPicturesGoToThePlotsFolderByDefault() throws {
-        try XCTSkipUnless(hasGnuplot, "gnuplot is not installed (sudo apt-get install gnuplot-nox)")
+        try requireTool("gnuplot", installStep: "apt-get install gnuplot-nox (.ci/install-deps)")
         let (folder, run) = try scratchWithRun()
         let region = try TwinCityProcess.run(["plot", "runs/base", "--var", "gdp", "--region"], in: folder)
         XCTAssertEqual(region.status, 0, region.standardError)

@@ -1,7 +1,6 @@
 // `twincity validate`, `twincity compare` and `twincity run --set` as a user runs them:
 // exit statuses, every error of every file, and comparisons that agree with the run files.
 import Foundation
-@testable import TwinCityCLI
 import XCTest
 
 final class PolicyCommandTests: XCTestCase {
@@ -9,10 +8,7 @@ final class PolicyCommandTests: XCTestCase {
 
     /// A fresh scratch folder, removed when the test ends.
     func scratch() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("twincity-policy-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
+        try scratchFolder()
     }
 
     func table(_ url: URL) throws -> (header: [String], rows: [[String]]) {

@@ -1,7 +1,7 @@
 // `twincity run` as a user runs it: the shipped scenarios, the run directory it writes, the
 // refusals (existing output, bad scenario), a numerical failure and an interrupted run.
 import Foundation
-@testable import TwinCityCLI
+import TwinCityExport
 import XCTest
 
 final class RunCommandTests: XCTestCase {
@@ -10,10 +10,7 @@ final class RunCommandTests: XCTestCase {
 
     /// A fresh scratch folder, removed when the test ends.
     func scratch() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("twincity-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
+        try scratchFolder()
     }
 
     /// The baseline scenario rewritten into `folder` with `edit` applied to its text and the
@@ -24,10 +21,6 @@ final class RunCommandTests: XCTestCase {
         let url = folder.appendingPathComponent(name)
         try edit(text).write(to: url, atomically: true, encoding: .utf8)
         return url
-    }
-
-    func contents(_ folder: URL) throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
     }
 
     func manifest(_ run: URL) throws -> [String: Any] {
@@ -183,13 +176,8 @@ final class RunCommandTests: XCTestCase {
             let scenario = folder.appendingPathComponent("long.toml")
             try text.write(to: scenario, atomically: true, encoding: .utf8)
 
-            let process = Process()
-            process.executableURL = TwinCityProcess.productsDirectory.appendingPathComponent("twincity")
-            process.arguments = ["run", scenario.path, "--out", folder.appendingPathComponent("out").path, "--quiet"]
-            let error = Pipe()
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = error
-            try process.run()
+            let running = try startTwinCity(["run", scenario.path, "--out", folder.appendingPathComponent("out").path, "--quiet"])
+            let process = running.process
             let partial = ".out.partial-\(process.processIdentifier)"
             let deadline = Date().addingTimeInterval(60)
             while try !contents(folder).contains(partial), process.isRunning, Date() < deadline {
@@ -200,10 +188,9 @@ final class RunCommandTests: XCTestCase {
             // Should the signal be lost, end the run rather than wait for a million ticks.
             let pid = process.processIdentifier
             DispatchQueue.global().asyncAfter(deadline: .now() + 60) { if process.isRunning { kill(pid, SIGKILL) } }
-            let message = error.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
+            let message = try running.wait().standardError
             XCTAssertEqual(process.terminationStatus, status)
-            XCTAssertTrue(String(decoding: message, as: UTF8.self).contains("interrupted"), String(decoding: message, as: UTF8.self))
+            XCTAssertTrue(message.contains("interrupted"), message)
             XCTAssertEqual(try contents(folder), ["long.toml"], "neither the run nor its temporary directory remains")
         }
     }

@@ -1,5 +1,6 @@
-// Shared helpers of the export tests: a small calibrated economy, scratch folders and an
-// independent CSV reader.
+// Shared helpers of the export tests: a small calibrated economy and a CSV file read as a
+// table. Scratch folders, the CSV reader and tolerances come from TwinCityTestSupport.
+@_exported import TwinCityTestSupport
 import Foundation
 import TwinCityExport
 import TwinCityModel
@@ -43,19 +44,6 @@ func testManifest(settings: SimulationSettings) -> RunManifest {
     RunManifest(twinCityVersion: "9.9.9-test", gslVersion: "2.x-test", scenario: TestScenario(), settings: settings)
 }
 
-/// A fresh, empty scratch folder, removed when the test ends.
-func scratchFolder(_ test: XCTestCase) throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("twincity-export-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    test.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-    return url
-}
-
-/// Names in a folder, hidden ones included, sorted.
-func contents(of folder: URL) throws -> [String] {
-    try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
-}
-
 /// A CSV file read into its header and rows of cells (RFC 4180, written independently of the
 /// code under test).
 struct CSVTable {
@@ -77,49 +65,5 @@ struct CSVTable {
     /// The numbers of `column`, failing on a cell that is not one.
     func numbers(_ name: String) throws -> [Double] {
         try column(name).map { try XCTUnwrap(Double($0), "'\($0)' in column \(name) is not a number") }
-    }
-}
-
-/// Splits RFC 4180 CSV text into records of fields.
-func parseCSV(_ text: String) -> [[String]] {
-    var records: [[String]] = []
-    var record: [String] = []
-    var field = ""
-    var quoted = false
-    var characters = Array(text)[...]
-    while let c = characters.popFirst() {
-        if quoted {
-            if c == "\"" {
-                if characters.first == "\"" { field.append("\""); characters.removeFirst() } else { quoted = false }
-            } else {
-                field.append(c)
-            }
-        } else if c == "\"" {
-            quoted = true
-        } else if c == "," {
-            record.append(field); field = ""
-        } else if c == "\n" || c == "\r\n" {
-            record.append(field); field = ""
-            records.append(record); record = []
-        } else {
-            field.append(c)
-        }
-    }
-    if !field.isEmpty || !record.isEmpty { record.append(field); records.append(record) }
-    return records
-}
-
-/// |a − b| / max(|a|, |b|, tiny).
-func relativeError(_ a: Double, _ b: Double) -> Double {
-    abs(a - b) / max(abs(a), abs(b), .leastNormalMagnitude)
-}
-
-/// Fails unless `actual` and `expected` have the same length and agree to `tolerance` relative.
-func assertClose(_ actual: [Double], _ expected: [Double], relative tolerance: Double,
-                 _ message: String = "", file: StaticString = #filePath, line: UInt = #line) {
-    XCTAssertEqual(actual.count, expected.count, "lengths differ " + message, file: file, line: line)
-    for (a, e) in zip(actual, expected) where relativeError(a, e) > tolerance {
-        XCTFail("\(actual) differs from \(expected) by more than \(tolerance) relative " + message, file: file, line: line)
-        return
     }
 }

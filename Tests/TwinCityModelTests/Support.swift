@@ -1,15 +1,14 @@
-// Shared helpers of the model tests: the real roster, synthetic rosters, tolerances.
+// Shared helpers of the model tests: the real roster and synthetic rosters. The checkout and
+// tolerances come from TwinCityTestSupport.
+@_exported import TwinCityTestSupport
 import Foundation
 import TwinCityModel
 import TwinCityScenario
 import TwinCityGSL
 
-/// Root of the package checkout, found from this file's path.
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
 /// The 22-city roster shipped in seeds/.
 func realRoster() throws -> Roster {
-    try RosterLoader.load(cities: packageRoot.appendingPathComponent("seeds/cities.csv").path)
+    try RosterLoader.load(cities: Checkout.roster.path)
 }
 
 /// A reproducible synthetic roster of `n` cities on a 600 km × 600 km square around
@@ -28,13 +27,4 @@ func syntheticRoster(cities n: Int, seed: UInt64) throws -> Roster {
             population2020: pop, gdp2020: pop * gdpPerCapita, urbanShare2020: 0.4 + 0.3 * rng.uniform()))
     }
     return try Roster(cities: cities)
-}
-
-/// |a − b| / max(|a|, |b|, tiny).
-func relativeError(_ a: Double, _ b: Double) -> Double {
-    abs(a - b) / max(abs(a), abs(b), .leastNormalMagnitude)
-}
-
-func maxRelativeError(_ a: [Double], _ b: [Double]) -> Double {
-    zip(a, b).reduce(0) { max($0, relativeError($1.0, $1.1)) }
 }

@@ -24,10 +24,7 @@ final class PlotRenderingTests: XCTestCase {
 
     /// A scratch folder for pictures, removed when the test ends.
     func scratch() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("twincity-plot-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
+        try scratchFolder()
     }
 
     let fiveCities = ["chengdu", "chongqing", "mianyang", "deyang", "yibin"]

@@ -1,6 +1,7 @@
 // docs/PLOTTING.md's pandas/matplotlib and R/ggplot2 examples, run as printed on real baseline
 // runs, so the page keeps working as the run directory evolves. Each is skipped where its
-// language or packages are absent.
+// language or packages are absent, and fails for that on CI (.ci/install-deps --with-examples
+// installs them).
 import Foundation
 import XCTest
 
@@ -14,46 +15,24 @@ final class PlottingExampleTests: XCTestCase {
         return String(page[begin.upperBound..<end.lowerBound])
     }
 
-    /// The executable `name` on the search path, or `nil`.
-    func executable(_ name: String) -> URL? {
-        for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
-            let candidate = URL(fileURLWithPath: String(folder)).appendingPathComponent(name)
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        return nil
-    }
-
-    /// Runs `program` with `arguments` in `directory`; returns status, standard output and error.
-    func run(_ program: URL, _ arguments: [String], in directory: URL) throws -> (Int32, String, String) {
-        let process = Process()
-        process.executableURL = program
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
+    /// Runs `program` with `arguments` in `directory`, matplotlib drawing without a display.
+    func run(_ program: URL, _ arguments: [String], in directory: URL) throws -> ProcessOutput {
         var environment = ProcessInfo.processInfo.environment
         environment["MPLBACKEND"] = "Agg"
-        process.environment = environment
-        let output = Pipe(), error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+        return try runProgram(program, arguments, in: directory, environment: environment)
     }
 
     func testThePandasExampleRunsOnARealRun() throws {
         let code = try example("python", fence: "python")
         XCTAssertTrue(code.contains("summary.csv") && code.contains("flows_population.csv"), "the example covers the band and the flows")
-        guard let python = executable("python3") else { throw XCTSkip("python3 is not installed; the docs/PLOTTING.md example was not run") }
-        let (available, _, _) = try run(python, ["-c", "import pandas, matplotlib"], in: FileManager.default.temporaryDirectory)
-        try XCTSkipIf(available != 0, "python3 lacks pandas or matplotlib (pip install pandas matplotlib); the docs/PLOTTING.md example was not run")
+        let python = try requirePythonModules(["pandas", "matplotlib"], installStep: "pip install pandas matplotlib (.ci/install-deps --with-examples)")
 
         let fixtures = try RunFixtures()
         defer { fixtures.remove() }
         let script = fixtures.folder.appendingPathComponent("example.py")
         try code.write(to: script, atomically: true, encoding: .utf8)
-        let (status, output, error) = try run(python, [script.path], in: fixtures.folder)
+        let result = try run(python, [script.path], in: fixtures.folder)
+        let (status, output, error) = (result.status, result.standardOutput, result.standardError)
         XCTAssertEqual(status, 0, "the example fails:\n\(error)")
         XCTAssertTrue(output.hasPrefix("Largest moves over the interval ending 2026, 10,000 persons:"), output)
         XCTAssertTrue(output.contains("chengdu"), output)
@@ -71,16 +50,16 @@ final class PlottingExampleTests: XCTestCase {
     func testTheGgplotExampleRunsOnARealRun() throws {
         let code = try example("r", fence: "r")
         XCTAssertTrue(code.contains("summary.csv") && code.contains("flows_population.csv"), "the example covers the band and the flows")
-        guard let rscript = executable("Rscript") else { throw XCTSkip("R is not installed; the docs/PLOTTING.md R example was not run") }
-        let packages = "for (p in c('readr', 'dplyr', 'tidyr', 'ggplot2', 'jsonlite')) if (!requireNamespace(p, quietly = TRUE)) quit(status = 1)"
-        let (available, _, _) = try run(rscript, ["-e", packages], in: FileManager.default.temporaryDirectory)
-        try XCTSkipIf(available != 0, "R lacks readr, dplyr, tidyr, ggplot2 or jsonlite; the docs/PLOTTING.md R example was not run")
+        let rscript = try requireRPackages(
+            ["readr", "dplyr", "tidyr", "ggplot2", "jsonlite"],
+            installStep: "apt-get install r-base-core r-cran-readr r-cran-dplyr r-cran-tidyr r-cran-ggplot2 r-cran-jsonlite (.ci/install-deps --with-examples)")
 
         let fixtures = try RunFixtures()
         defer { fixtures.remove() }
         let script = fixtures.folder.appendingPathComponent("example.R")
         try code.write(to: script, atomically: true, encoding: .utf8)
-        let (status, output, error) = try run(rscript, [script.path], in: fixtures.folder)
+        let result = try run(rscript, [script.path], in: fixtures.folder)
+        let (status, output, error) = (result.status, result.standardOutput, result.standardError)
         XCTAssertEqual(status, 0, "the example fails:\n\(error)")
         XCTAssertTrue(output.contains("origin") && output.contains("chengdu"), output)
         for picture in ["gdp_by_city_r.png", "gdp_band_r.png"] {

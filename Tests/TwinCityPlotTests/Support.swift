@@ -1,5 +1,6 @@
 // Run directories of the shipped baseline to plot: a single run, a second run with another
 // seed to compare with, and an ensemble of three replications; and checks of the pictures.
+@_exported import TwinCityTestSupport
 import Foundation
 import TwinCityExport
 import TwinCityModel
@@ -9,10 +10,6 @@ import XCTest
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-
-/// The package root, two folders above this file's folder.
-let packageRoot = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 /// Baseline run directories written once per test class into a scratch folder.
 final class RunFixtures: Sendable {
@@ -73,19 +70,11 @@ final class RunFixtures: Sendable {
     }
 }
 
-/// Skips the test when gnuplot is not installed (`.ci/install-deps` installs it).
+/// Skips the test when gnuplot is not installed, or fails it on CI (`.ci/install-deps`
+/// installs it).
 func requireGnuplot() throws {
-    try XCTSkipIf(Gnuplot.executable() == nil, "gnuplot is not installed (sudo apt-get install gnuplot-nox); picture tests skipped")
-}
-
-/// Width and height of a PNG file from its IHDR chunk, after checking the signature.
-func pngSize(_ data: Data, file: StaticString = #filePath, line: UInt = #line) throws -> (width: Int, height: Int) {
-    let bytes = [UInt8](data)
-    XCTAssertGreaterThan(bytes.count, 24, file: file, line: line)
-    XCTAssertEqual(Array(bytes.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "PNG signature", file: file, line: line)
-    XCTAssertEqual(String(decoding: bytes[12..<16], as: UTF8.self), "IHDR", "first chunk is IHDR", file: file, line: line)
-    let integer = { (offset: Int) in bytes[offset..<(offset + 4)].reduce(0) { $0 << 8 | Int($1) } }
-    return (integer(16), integer(20))
+    try requireTool("gnuplot", installStep: "apt-get install gnuplot-nox (.ci/install-deps)",
+                    available: Gnuplot.executable() != nil, reason: "the plotting engine of twincity plot is not installed")
 }
 
 /// Parses SVG text as XML and returns the text content of its elements, one string per

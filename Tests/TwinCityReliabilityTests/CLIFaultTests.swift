@@ -49,7 +49,8 @@ final class CLIFaultTests: XCTestCase {
 
     func testAnOutputPathInProcFailsCleanly() throws {
         // procfs refuses new directories to root as well.
-        guard FileManager.default.fileExists(atPath: "/proc/self") else { throw XCTSkip("no /proc on this system") }
+        try requireTool("procfs", installStep: "mount -t proc proc /proc", available: FileManager.default.fileExists(atPath: "/proc/self"),
+                        reason: "/proc is not mounted")
         let out = "/proc/twincity-run-\(UUID().uuidString)"
         let result = try twincity(["run", baseline, "--out", out, "--quiet"] + short)
         XCTAssertEqual(result.status, 1, result.standardError)
@@ -59,14 +60,19 @@ final class CLIFaultTests: XCTestCase {
     }
 
     func testAReadOnlyDirectoryFailsCleanlyForAnOrdinaryUser() throws {
-        guard getuid() != 0 else {
-            throw XCTSkip("running as root, whom file permissions do not stop; testAnOutputPathUnderARegularFileFailsWithTheReasonAndLeavesNothing covers the failure")
-        }
         let folder = try scratchFolder()
         let locked = folder.appendingPathComponent("locked")
         try FileManager.default.createDirectory(at: locked, withIntermediateDirectories: false)
         XCTAssertEqual(chmod(locked.path, 0o555), 0)
-        let result = try twincity(["run", baseline, "--out", locked.appendingPathComponent("out").path, "--quiet"] + short)
+        let arguments = ["run", baseline, "--out", locked.appendingPathComponent("out").path, "--quiet"] + short
+        let result: ProcessOutput
+        if getuid() == 0 {
+            // File permissions do not stop root: run as the unprivileged user nobody (65534).
+            let setpriv = try requireTool("setpriv", installStep: "apt-get install util-linux")
+            result = try runProgram(setpriv, ["--reuid=65534", "--regid=65534", "--clear-groups", "--", Checkout.twincity.path] + arguments)
+        } else {
+            result = try twincity(arguments)
+        }
         try assertRefused(result, status: 1, mentioning: ["cannot create directory", "locked"], folder: locked, remaining: [])
     }
 
@@ -84,10 +90,12 @@ final class CLIFaultTests: XCTestCase {
             try mount.run()
             mount.waitUntilExit()
         } catch {
-            throw XCTSkip("cannot run mount: \(error)")
+            throw toolUnavailable("mount", reason: "it cannot be run: \(error)", installStep: "apt-get install mount")
         }
         guard mount.terminationStatus == 0 else {
-            throw XCTSkip("cannot mount a tmpfs (needs root or CAP_SYS_ADMIN): mount exited with \(mount.terminationStatus)")
+            throw toolUnavailable(
+                "a tmpfs mount", reason: "mount exited with \(mount.terminationStatus)",
+                installStep: "run the tests as root with CAP_SYS_ADMIN (docker run --cap-add SYS_ADMIN)")
         }
         addTeardownBlock {
             let umount = Process()

@@ -7,8 +7,8 @@ import TwinCityScenario
 import XCTest
 
 final class PolicyScenarioTests: XCTestCase {
-    private static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    /// The package root.
+    private static let packageRoot = Checkout.root
     private static let roster = packageRoot.appendingPathComponent("seeds/cities.csv").path
 
     /// A fresh folder, removed when the test ends.

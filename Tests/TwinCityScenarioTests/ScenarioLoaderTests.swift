@@ -7,9 +7,8 @@ import TwinCityScenario
 import XCTest
 
 final class ScenarioLoaderTests: XCTestCase {
-    /// The package root, found from this file's path so the test runs from any directory.
-    private static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    /// The package root.
+    private static let packageRoot = Checkout.root
 
     /// Absolute path of a shipped file, relative to the package root.
     private func shipped(_ relativePath: String) -> String {

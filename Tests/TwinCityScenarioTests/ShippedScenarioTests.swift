@@ -7,8 +7,8 @@ import TwinCityScenario
 import XCTest
 
 final class ShippedScenarioTests: XCTestCase {
-    private static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    /// The package root.
+    private static let packageRoot = Checkout.root
 
     /// Every scenario file under scenarios/, as absolute paths, sorted. Sweep definitions,
     /// which name the scenario they vary with a top-level `scenario = "…"`, are not scenario

@@ -1,6 +1,7 @@
 // A real single-node Slurm cluster (private munge, slurmctld, slurmd, configuration in a
 // temporary folder) runs the array job and merge job that `twincity sweep slurm` writes; the
-// merged database must equal the same sweep run locally. Skipped where Slurm cannot start.
+// merged database must equal the same sweep run locally. Skipped where Slurm cannot start,
+// and failed for that on CI (CI=true).
 import Foundation
 @testable import TwinCitySweep
 import XCTest
@@ -81,27 +82,36 @@ final class SlurmCluster {
     /// Starts the cluster, or skips the test saying why it cannot.
     static func start(in folder: URL) throws -> SlurmCluster {
         guard getuid() == 0 else {
-            throw XCTSkip("Slurm test skipped: slurmctld and slurmd need root on this machine (running as uid \(getuid()))")
+            throw unavailable("slurmctld and slurmd need root on this machine (running as uid \(getuid()))")
         }
         for program in daemons + clients where find(program) == nil {
-            throw XCTSkip("Slurm test skipped: '\(program)' not found; install slurmctld slurmd slurm-client munge (.ci/install-deps --with-slurm)")
+            throw unavailable("'\(program)' is not installed")
         }
         let cluster = SlurmCluster(folder: folder)
         do {
             try cluster.boot()
-        } catch let skip as XCTSkip {
+        } catch let error as XCTSkip {
             cluster.stop()
-            throw skip
+            throw error
+        } catch let error as MissingOnCI {
+            cluster.stop()
+            throw error
         } catch {
             cluster.stop()
-            throw XCTSkip("Slurm test skipped: the cluster did not start: \(error)")
+            throw unavailable("the cluster did not start: \(error)")
         }
         return cluster
     }
 
+    /// Why the cluster is not there: a skip, or on CI a failure naming Slurm and its install step.
+    static func unavailable(_ reason: String) -> Error {
+        toolUnavailable(
+            "Slurm", reason: reason,
+            installStep: "apt-get install slurmctld slurmd slurm-client munge (.ci/install-deps --with-slurm), tests run as root")
+    }
+
     static func find(_ program: String) -> String? {
-        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "") + ":/usr/sbin:/sbin:/usr/bin"
-        return path.split(separator: ":").map { "\($0)/\(program)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        findExecutable(program)?.path
     }
 
     private func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
@@ -118,7 +128,7 @@ final class SlurmCluster {
             "--force", "--socket=\(path("munge.socket"))", "--key-file=\(path("munge.key"))",
             "--pid-file=\(path("munged.pid"))", "--log-file=\(path("munged.log"))", "--seed-file=\(path("munge.seed"))",
         ])
-        guard munge == 0 else { throw XCTSkip("Slurm test skipped: munged failed: \(log("launch.log"))") }
+        guard munge == 0 else { throw Self.unavailable("munged failed: \(log("launch.log"))") }
         started.append("munged")
 
         let layout = try run(Self.find("slurmd")!, ["-C"]).standardOutput
@@ -126,7 +136,7 @@ final class SlurmCluster {
             layout.split(whereSeparator: \.isWhitespace).first { $0.hasPrefix(name + "=") }.map { String($0.dropFirst(name.count + 1)) }
         }
         guard let cpus = field("CPUs"), let memory = field("RealMemory").flatMap(Int.init) else {
-            throw XCTSkip("Slurm test skipped: cannot read the node's layout from slurmd -C: \(layout)")
+            throw Self.unavailable("cannot read the node's layout from slurmd -C: \(layout)")
         }
         let cpuLayout = ["Boards", "SocketsPerBoard", "CoresPerSocket", "ThreadsPerCore"].compactMap { name in field(name).map { "\(name)=\($0)" } }
         let (controllerPort, nodePort) = (try Self.freePort(), try Self.freePort())
@@ -165,17 +175,17 @@ final class SlurmCluster {
             """
         try configuration.write(toFile: path("slurm.conf"), atomically: true, encoding: .utf8)
         let controller = try launch(Self.find("slurmctld")!, ["-f", path("slurm.conf"), "-c"])
-        guard controller == 0 else { throw XCTSkip("Slurm test skipped: slurmctld failed: \(log("launch.log"))") }
+        guard controller == 0 else { throw Self.unavailable("slurmctld failed: \(log("launch.log"))") }
         started.append("slurmctld")
         let node = try launch(Self.find("slurmd")!, ["-f", path("slurm.conf"), "-N", "localhost"])
-        guard node == 0 else { throw XCTSkip("Slurm test skipped: slurmd failed: \(log("launch.log"))") }
+        guard node == 0 else { throw Self.unavailable("slurmd failed: \(log("launch.log"))") }
         started.append("slurmd")
         let deadline = Date().addingTimeInterval(15)
         while Date() < deadline {
             if try run(Self.find("sinfo")!, ["-h", "-N", "-o", "%T"]).standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == "idle" { return }
             Thread.sleep(forTimeInterval: 0.1)
         }
-        throw XCTSkip("Slurm test skipped: the node did not become idle within 15 s")
+        throw Self.unavailable("the node did not become idle within 15 s")
     }
 
     private func log(_ name: String) -> String {
@@ -234,24 +244,7 @@ final class SlurmCluster {
     /// Runs a program with the cluster's environment and waits for it.
     @discardableResult
     func run(_ program: String, _ arguments: [String]) throws -> ProcessOutput {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        process.environment = environment
-        let out = folder.appendingPathComponent("out-\(UUID().uuidString)"), err = folder.appendingPathComponent("err-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(at: out)
-            try? FileManager.default.removeItem(at: err)
-        }
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        try process.run()
-        process.waitUntilExit()
-        return ProcessOutput(
-            status: process.terminationStatus, standardOutput: try String(contentsOf: out, encoding: .utf8),
-            standardError: try String(contentsOf: err, encoding: .utf8))
+        try runProgram(URL(fileURLWithPath: program), arguments, in: folder, environment: environment)
     }
 
     /// Polls squeue every 0.2 s until none of `jobs` is queued or running.

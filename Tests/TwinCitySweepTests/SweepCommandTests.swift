@@ -94,12 +94,8 @@ final class SweepCommandTests: XCTestCase {
         let folder = try scratchFolder()
         let sweep = try write(SweepTestSupport.randomSweep(samples: 120, end: 2024), to: "random.toml", in: folder)
         let out = folder.appendingPathComponent("out")
-        let process = Process()
-        process.executableURL = SweepTestSupport.executable
-        process.arguments = ["sweep", sweep, "--out", out.path, "--jobs", "1", "--quiet"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let running = try startTwinCity(["sweep", sweep, "--out", out.path, "--jobs", "1", "--quiet"])
+        let process = running.process
         let database = out.appendingPathComponent("sweep.sqlite").path
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline, process.isRunning, SweepTestSupport.recordedRuns(database) < 1 {
@@ -107,7 +103,7 @@ final class SweepCommandTests: XCTestCase {
         }
         XCTAssertTrue(process.isRunning, "the sweep ended before it could be killed; make it longer")
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        _ = try running.wait()
         XCTAssertEqual(process.terminationReason, .uncaughtSignal)
 
         let partial = try DatabaseContent(database)
@@ -128,23 +124,16 @@ final class SweepCommandTests: XCTestCase {
         let folder = try scratchFolder()
         let sweep = try write(SweepTestSupport.randomSweep(samples: 5000, end: 2030), to: "random.toml", in: folder)
         let out = folder.appendingPathComponent("out")
-        let errors = folder.appendingPathComponent("stderr")
-        XCTAssertTrue(FileManager.default.createFile(atPath: errors.path, contents: nil))
-        let process = Process()
-        process.executableURL = SweepTestSupport.executable
-        process.arguments = ["sweep", sweep, "--out", out.path, "--jobs", "1"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = try FileHandle(forWritingTo: errors)
-        try process.run()
+        let running = try startTwinCity(["sweep", sweep, "--out", out.path, "--jobs", "1"])
+        let process = running.process
         let database = out.appendingPathComponent("sweep.sqlite").path
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline, process.isRunning, SweepTestSupport.recordedRuns(database) < 1 {
             Thread.sleep(forTimeInterval: 0.005)
         }
         kill(process.processIdentifier, SIGINT)
-        process.waitUntilExit()
+        let text = try running.wait().standardError
         XCTAssertEqual(process.terminationStatus, 130)
-        let text = try String(contentsOf: errors, encoding: .utf8)
         XCTAssertTrue(text.contains("twincity: interrupted by SIGINT;"), text)
         XCTAssertTrue(text.contains("continue with the same command and --resume"), text)
         let recorded = try DatabaseContent(database)

@@ -1,15 +1,15 @@
-// Shared helpers of the sweep tests: scratch folders, sweep files over the shipped baseline
-// with a short horizon, in-process sweeps, the twincity executable, and database contents
-// read with GRDB independently of the code under test.
+// Shared helpers of the sweep tests: sweep files over the shipped baseline with a short
+// horizon, in-process sweeps, and database contents read with GRDB independently of the code
+// under test. Scratch folders and the twincity executable come from TwinCityTestSupport.
+@_exported import TwinCityTestSupport
 import Foundation
 import GRDB
 import TwinCitySweep
 import XCTest
 
 enum SweepTestSupport {
-    /// The package root, two folders above this file.
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    /// The package root.
+    static var packageRoot: URL { Checkout.root }
 
     /// The shipped 22-city baseline.
     static var baseline: String { packageRoot.appendingPathComponent("scenarios/baseline.toml").path }
@@ -70,64 +70,12 @@ enum SweepTestSupport {
     }
 
     /// The folder of the twincity executable built with the tests.
-    static var productsDirectory: URL {
-        #if os(macOS)
-        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-            return bundle.bundleURL.deletingLastPathComponent()
-        }
-        fatalError("no .xctest bundle loaded")
-        #else
-        return Bundle.main.bundleURL
-        #endif
-    }
+    static var productsDirectory: URL { Checkout.productsDirectory }
 
-    static var executable: URL { productsDirectory.appendingPathComponent("twincity") }
-}
-
-/// What one run of the executable produced.
-struct ProcessOutput {
-    let status: Int32
-    let standardOutput: String
-    let standardError: String
+    static var executable: URL { Checkout.twincity }
 }
 
 extension XCTestCase {
-    /// A fresh scratch folder, removed when the test ends.
-    func scratchFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("twincity-sweep-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
-
-    /// Writes `text` to `name` in `folder`.
-    @discardableResult
-    func write(_ text: String, to name: String, in folder: URL) throws -> String {
-        let url = folder.appendingPathComponent(name)
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        return url.path
-    }
-
-    /// Runs the twincity executable and waits for it; its output goes through files, so
-    /// that neither stream can fill a pipe and block it.
-    func twincity(_ arguments: [String], environment: [String: String]? = nil) throws -> ProcessOutput {
-        let folder = try scratchFolder()
-        let outURL = folder.appendingPathComponent("stdout"), errURL = folder.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let process = Process()
-        process.executableURL = SweepTestSupport.executable
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        try process.run()
-        process.waitUntilExit()
-        return ProcessOutput(
-            status: process.terminationStatus, standardOutput: try String(contentsOf: outURL, encoding: .utf8),
-            standardError: try String(contentsOf: errURL, encoding: .utf8))
-    }
-
     /// Runs a sweep in-process into `folder`: the whole sweep, or one shard.
     @discardableResult
     func runSweep(

@@ -1,0 +1,2 @@
+// The scenario tests find the checkout and scratch space through TwinCityTestSupport.
+@_exported import TwinCityTestSupport
