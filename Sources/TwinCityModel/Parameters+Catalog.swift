@@ -40,6 +40,11 @@ public struct ParameterError: Error, CustomStringConvertible, Sendable, Equatabl
     public var parameter: String
     public var message: String
     public var description: String { "parameter '\(parameter)': \(message)" }
+
+    public init(parameter: String, message: String) {
+        self.parameter = parameter
+        self.message = message
+    }
 }
 
 extension ModelParameters {
