@@ -28,8 +28,8 @@ struct RunCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Scenario file (TOML).", valueName: "scenario"))
     var scenario: String
 
-    /// Run directory; `nil` means `runs/<scenario name>` in the current directory.
-    @Option(help: ArgumentHelp("Run directory to create. Default: runs/<scenario name>.", valueName: "dir"))
+    /// Run directory; `nil` means `runs/<scenario name as a slug>` in the current directory.
+    @Option(help: ArgumentHelp("Run directory to create. Default: runs/<scenario name>, the name with every character other than letters, digits, - and _ replaced by _.", valueName: "dir"))
     var out: String?
 
     /// Replaces the scenario's `[run].seed`.
@@ -56,10 +56,12 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let scenario = try ScenarioLoader.load(path: self.scenario, seed: seed, overrides: overrides)
-        let directory = out ?? "runs/\(scenario.name)"
+        // A name from the file picks only a folder inside runs/ (PathSlug).
+        let directory = out ?? PathSlug.path(in: "runs", for: scenario.name)
         let replications = ensemble.replicationCount(for: scenario)
         // Refuse before calibrating, which can take a while on a large roster.
         if !force, Self.itemExists(directory) { throw OutputDirectoryExists(path: directory) }
+        if force { try RunDirectoryMarker.checkReplaceable(directory) }
         let (setup, parameters, _) = try ScenarioLoader.prepare(scenario)
         if replications > 1 {
             try EnsembleRun(
@@ -105,8 +107,8 @@ struct RunCommand: ParsableCommand {
         } catch let interrupted as Interrupted {
             writer.abort()
             progress.end()
-            FileHandle.standardError.write(Data(
-                "twincity: interrupted by \(InterruptMonitor.name(of: interrupted.signal)); nothing written to \(directory)\n".utf8))
+            TerminalText.write(
+                "twincity: interrupted by \(InterruptMonitor.name(of: interrupted.signal)); nothing written to \(directory)\n", to: .standardError)
             throw ExitCode(128 + interrupted.signal)
         } catch RunDirectoryError.exists(let path) {
             // Someone else created the directory while the run was going.
@@ -123,7 +125,7 @@ struct RunCommand: ParsableCommand {
         let summary = RunSummary(
             scenario: scenario.name, cityIDs: setup.cities.map(\.id), first: first, last: last,
             seed: settings.seed, wallTime: Date().timeIntervalSince(start), directory: directory)
-        FileHandle.standardOutput.write(Data(summary.render().utf8))
+        TerminalText.write(summary.render(), to: .standardOutput)
     }
 
     /// True when anything (directory, file, link) is at `path`.
