@@ -63,6 +63,9 @@ struct RunCommand: ParsableCommand {
         if !force, Self.itemExists(directory) { throw OutputDirectoryExists(path: directory) }
         if force { try RunDirectoryMarker.checkReplaceable(directory) }
         let (setup, parameters, _) = try ScenarioLoader.prepare(scenario)
+        Self.announceEstimate(
+            ticks: scenario.settings.tickCount * replications, cities: setup.cities.count,
+            sectors: parameters.sectors.count, quiet: quiet)
         if replications > 1 {
             try EnsembleRun(
                 scenario: scenario, setup: setup, parameters: parameters, replications: replications,
@@ -126,6 +129,18 @@ struct RunCommand: ParsableCommand {
             scenario: scenario.name, cityIDs: setup.cities.map(\.id), first: first, last: last,
             seed: settings.seed, wallTime: Date().timeIntervalSince(start), directory: directory)
         TerminalText.write(summary.render(), to: .standardOutput)
+    }
+
+    /// Prints, for a run expected to take more than ten seconds, how long and how much memory
+    /// it should take (`InputLimits`' scaling of the benchmarks), so a long run is not
+    /// mistaken for a hung one; the progress line follows.
+    static func announceEstimate(ticks: Int, cities: Int, sectors: Int, quiet: Bool) {
+        let seconds = Double(ticks) * InputLimits.tickSeconds(cities: cities, sectors: sectors)
+        guard !quiet, seconds > 10 else { return }
+        TerminalText.write(
+            "twincity: \(ticks) ticks of \(cities) cities: about \(InputLimits.duration(seconds)) with a release build, "
+                + "\(InputLimits.bytes(InputLimits.memoryBytes(cities: cities, sectors: sectors))) of memory\n",
+            to: .standardError)
     }
 
     /// True when anything (directory, file, link) is at `path`.

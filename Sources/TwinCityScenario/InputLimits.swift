@@ -35,7 +35,7 @@ public enum InputLimits {
         let ticks = ((end - start) / dt + 1e-9).rounded(.down)
         guard !(ticks <= Double(maximumTicks)) else { return nil }
         let shown = ticks < 1e15 ? String(Int64(ticks)) : String(format: "%.3g", ticks)
-        return "the run from \(format(start)) to \(format(end)) in ticks of \(format(dt)) years has \(shown) ticks, "
+        return "the run from \(format(start)) to \(format(end)) with dt = \(format(dt)) (years) has \(shown) ticks, "
             + "more than the limit of \(maximumTicks) (docs/RELIABILITY.md, \"Limits\"); "
             + "even the 22-city roster would take about \(duration(ticks * tickSeconds(cities: 22, sectors: 3))); "
             + "shorten [time] or lengthen dt"

@@ -24,8 +24,8 @@ extension SweepDatabase {
         guard meta.points >= 1 else { throw corrupt("meta data 'points' is \(meta.points); a sweep has at least one point") }
         guard meta.replications >= 1 else { throw corrupt("meta data 'replications' is \(meta.replications); a sweep has at least one") }
         let runs = meta.points.multipliedReportingOverflow(by: meta.replications)
-        if let problem = InputLimits.sweepProblem(runs: runs.overflow ? nil : runs.partialValue, parameters: 1) {
-            throw corrupt("meta data 'points' = \(meta.points) × 'replications' = \(meta.replications): " + problem)
+        if runs.overflow || runs.partialValue > InputLimits.maximumSweepRuns {
+            throw corrupt("meta data 'points' = \(meta.points) × 'replications' = \(meta.replications) is more than the \(InputLimits.maximumSweepRuns) runs a sweep may have (docs/RELIABILITY.md, \"Limits\")")
         }
         guard SHA256.hex(Array(meta.sweepJSON.utf8)) == meta.sweepHash else {
             throw corrupt("meta data 'sweep' does not match its content hash 'sweep_hash'; the recorded sweep was changed")
