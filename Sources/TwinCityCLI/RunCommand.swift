@@ -138,7 +138,7 @@ struct RunCommand: ParsableCommand {
         let seconds = Double(ticks) * InputLimits.tickSeconds(cities: cities, sectors: sectors)
         guard !quiet, seconds > 10 else { return }
         TerminalText.write(
-            "twincity: \(ticks) ticks of \(cities) cities: about \(InputLimits.duration(seconds)) with a release build, "
+            "twincity: \(ticks) ticks of \(cities) cities: at least \(InputLimits.duration(seconds)) with a release build, "
                 + "\(InputLimits.bytes(InputLimits.memoryBytes(cities: cities, sectors: sectors))) of memory\n",
             to: .standardError)
     }

@@ -61,7 +61,12 @@ struct StagingDirectory {
     func moveIntoPlace() throws {
         try write(Data(RunDirectoryMarker.contents.utf8), to: RunDirectoryMarker.fileName)
         guard Self.itemExists(finalURL.path) else {
-            try Self.rename(temporaryPath, to: finalURL.path)
+            guard Foundation.rename(temporaryPath, finalURL.path) == 0 else {
+                // Another run put a directory there since the check: it is that run's.
+                if errno == ENOTEMPTY || errno == EEXIST { throw RunDirectoryError.exists(path: path) }
+                throw RunDirectoryError.fileSystem(
+                    path: finalURL.path, operation: "rename '\(temporaryPath)' to", reason: String(cString: strerror(errno)))
+            }
             return
         }
         // Appeared during the run, or was there from the start with overwrite asked for.

@@ -9,8 +9,7 @@ import Foundation
 /// Estimates of time and memory scale the measurements of `Benchmarks/RESULTS.md` (release
 /// build, 2 cores): 1.18 ms a tick at 22 cities, 6.29 ms at 200 and 700 ms at 3000 (time per
 /// tick growing as N^1.74 above 200 cities), and a peak of about 150 bytes per pair of
-/// cities for three sectors (1345 MiB at 3000 cities). They are orders of magnitude, not
-/// promises.
+/// cities for three sectors (1345 MiB at 3000 cities). They are lower bounds, not promises.
 public enum InputLimits {
     /// Most ticks a run may have: ((end − start) / dt) + 1 ≤ 1001 records. A thousand years
     /// of yearly ticks, or 250 of quarterly ones, is far past any horizon the calibration to
@@ -37,7 +36,7 @@ public enum InputLimits {
         let shown = ticks < 1e15 ? String(Int64(ticks)) : String(format: "%.3g", ticks)
         return "the run from \(format(start)) to \(format(end)) with dt = \(format(dt)) (years) has \(shown) ticks, "
             + "more than the limit of \(maximumTicks) (docs/RELIABILITY.md, \"Limits\"); "
-            + "even the 22-city roster would take about \(duration(ticks * tickSeconds(cities: 22, sectors: 3))); "
+            + "even the 22-city roster would take at least \(duration(ticks * tickSeconds(cities: 22, sectors: 3))); "
             + "shorten [time] or lengthen dt"
     }
 
