@@ -57,7 +57,7 @@ struct SweepSlurmCommand: ParsableCommand {
     func run() throws {
         let absolute = { (path: String) in URL(fileURLWithPath: path).standardizedFileURL.path }
         // Before anything is read: a path that cannot go into a batch script is the first error.
-        try ShellQuoting.check(absolute(out), argument: "--out", slurmPattern: true)
+        try ShellQuoting.check(absolute(out), argument: "--out")
         try ShellQuoting.check(absolute(file), argument: "the sweep file")
         let plan = try SweepPlan.load(path: file)
         let executable = Bundle.main.executableURL?.resolvingSymlinksInPath().path ?? absolute(CommandLine.arguments[0])

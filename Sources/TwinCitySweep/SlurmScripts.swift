@@ -52,11 +52,13 @@ public struct SlurmScripts: Sendable, Equatable {
     }
 
     /// Refuses paths that no quoting makes safe in a script: a control character in any of
-    /// them, a `%` in the output folder (a Slurm file-name pattern there).
+    /// them. No path goes on an `#SBATCH` line, which sbatch reads without shell quoting:
+    /// the logs are named relative to the folder sbatch is called from, which `submit.sh`
+    /// makes the output folder.
     ///
     /// - Throws: `ScriptPathError` naming the argument.
     public func checkPaths() throws {
-        try ShellQuoting.check(directory, argument: "--out", slurmPattern: true)
+        try ShellQuoting.check(directory, argument: "--out")
         try ShellQuoting.check(sweepFile, argument: "the sweep file")
         try ShellQuoting.check(executable, argument: "the twincity executable")
         try ShellQuoting.check(jobName, argument: "the job name")
@@ -81,7 +83,7 @@ public struct SlurmScripts: Sendable, Equatable {
             "#SBATCH --array=0-\(shards - 1)",
             "#SBATCH --ntasks=1",
             "#SBATCH --cpus-per-task=\(cpusPerTask)",
-            "#SBATCH --output=\(ShellQuoting.sbatchArgument(directory))/slurm-%A_%a.out",
+            "#SBATCH --output=slurm-%A_%a.out",
         ] + commonDirectives + [
             "set -euo pipefail",
             "exec \(Self.shellQuoted(executable)) sweep \(Self.shellQuoted(sweepFile)) --out \(Self.shellQuoted(directory)) --resume --jobs \"${SLURM_CPUS_PER_TASK:-\(cpusPerTask)}\"",
@@ -103,7 +105,7 @@ public struct SlurmScripts: Sendable, Equatable {
             "#SBATCH --job-name=\(jobName)-merge",
             "#SBATCH --ntasks=1",
             "#SBATCH --cpus-per-task=1",
-            "#SBATCH --output=\(ShellQuoting.sbatchArgument(directory))/slurm-merge-%j.out",
+            "#SBATCH --output=slurm-merge-%j.out",
         ] + commonDirectives + [
             "set -euo pipefail",
             "exec \(Self.shellQuoted(executable)) sweep merge \(Self.shellQuoted(directory)) "
