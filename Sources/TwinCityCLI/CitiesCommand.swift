@@ -32,7 +32,7 @@ struct CitiesCommand: ParsableCommand {
         let path = try DefaultPaths.resolve(roster, default: DefaultPaths.roster, option: "--roster")
         let roster = try RosterLoader.load(cities: path)
         let output = try Self.render(roster.cities, as: format)
-        FileHandle.standardOutput.write(Data(output.utf8))
+        TerminalText.write(output, to: .standardOutput)
     }
 
     /// The whole listing as text, so that nothing is written if rendering fails.

@@ -37,7 +37,7 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         let comparison = try RunComparison.compare(runA, runB, year: year)
         let output = try Self.render(comparison, as: format)
-        FileHandle.standardOutput.write(Data(output.utf8))
+        TerminalText.write(output, to: .standardOutput)
     }
 
     /// The whole output as text, so that nothing is written if rendering fails.

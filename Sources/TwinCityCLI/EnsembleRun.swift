@@ -71,8 +71,8 @@ struct EnsembleRun {
 
         if let signal = interrupts.received {
             writer.abort()
-            FileHandle.standardError.write(Data(
-                "twincity: interrupted by \(InterruptMonitor.name(of: signal)); nothing written to \(directory)\n".utf8))
+            TerminalText.write(
+                "twincity: interrupted by \(InterruptMonitor.name(of: signal)); nothing written to \(directory)\n", to: .standardError)
             throw ExitCode(128 + signal)
         }
         if let (index, error) = pool.firstFailure {
@@ -90,7 +90,7 @@ struct EnsembleRun {
             scenario: scenario.name, cityIDs: setup.cities.map(\.id), replications: pool.results(),
             seed: settings.seed, jobs: min(jobs, replications), wallTime: Date().timeIntervalSince(start),
             directory: directory)
-        FileHandle.standardOutput.write(Data(summary.render().utf8))
+        TerminalText.write(summary.render(), to: .standardOutput)
     }
 
     /// Runs replication `index` to its end, writing every tick.

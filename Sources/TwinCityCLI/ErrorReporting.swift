@@ -37,7 +37,7 @@ enum ErrorReporting {
     static func writeToStandardError(_ text: String) {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         let report = lines.map { "twincity: error: \($0)\n" }.joined()
-        FileHandle.standardError.write(Data(report.utf8))
+        TerminalText.write(report, to: .standardError)
     }
 
     /// The most readable message an error offers: its localized description when it provides

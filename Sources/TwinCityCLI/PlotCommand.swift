@@ -124,17 +124,17 @@ struct PlotCommand: ParsableCommand {
             if let variable {
                 let other = try compare.map { try RunData(path: $0) }
                 let chart = try LineChart(run: run, variable: variable, scope: scope, compare: other, title: title)
-                output = destination(default: "\(variable).\(chosenFormat.rawValue)")
+                output = try destination(default: "\(variable).\(chosenFormat.rawValue)")
                 try Gnuplot.render(chart, format: chosenFormat, to: output)
             } else if let flows, let year {
                 let chart = try FlowMap(run: run, kind: flows, year: year, top: top, title: title)
                 let yearText = year == year.rounded() ? String(Int(year)) : String(year)
-                output = destination(default: "flows_\(flows)_\(yearText).\(chosenFormat.rawValue)")
+                output = try destination(default: "flows_\(flows)_\(yearText).\(chosenFormat.rawValue)")
                 try Gnuplot.render(chart, format: chosenFormat, to: output)
             } else {
                 return
             }
-            FileHandle.standardOutput.write(Data("Plot written to \(out ?? output.relativePath)\n".utf8))
+            TerminalText.write("Plot written to \(out ?? output.relativePath)\n", to: .standardOutput)
         } catch let error as PlotError where error.isUserInput {
             throw PlotInputError(message: error.description)
         }
@@ -147,10 +147,19 @@ struct PlotCommand: ParsableCommand {
         return region ? .region : nil
     }
 
-    /// `--out`, or `name` in the run directory's `plots` folder.
-    private func destination(default name: String) -> URL {
-        if let out { return URL(fileURLWithPath: out) }
-        return URL(fileURLWithPath: runDirectory).appendingPathComponent("plots").appendingPathComponent(name)
+    /// `--out`, or `name` in the run directory's `plots` folder; either must be a regular
+    /// file or a new path, and the `plots` folder a real folder (a run directory from
+    /// elsewhere may hold a link there), so a plot never replaces a device or writes through a link.
+    private func destination(default name: String) throws -> URL {
+        if let out {
+            try OutputPath.checkFile(out, option: "--out")
+            return URL(fileURLWithPath: out)
+        }
+        let plots = URL(fileURLWithPath: runDirectory).appendingPathComponent("plots")
+        try OutputPath.checkFolder(plots.path, option: "the default output folder")
+        let file = plots.appendingPathComponent(name)
+        try OutputPath.checkFile(file.path, option: "the default output file")
+        return file
     }
 
     /// Comma-separated ids, blanks trimmed, empty items dropped.

@@ -28,8 +28,8 @@ struct RunCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Scenario file (TOML).", valueName: "scenario"))
     var scenario: String
 
-    /// Run directory; `nil` means `runs/<scenario name>` in the current directory.
-    @Option(help: ArgumentHelp("Run directory to create. Default: runs/<scenario name>.", valueName: "dir"))
+    /// Run directory; `nil` means `runs/<scenario name as a slug>` in the current directory.
+    @Option(help: ArgumentHelp("Run directory to create. Default: runs/<scenario name>, the name with every character other than letters, digits, - and _ replaced by _.", valueName: "dir"))
     var out: String?
 
     /// Replaces the scenario's `[run].seed`.
@@ -56,11 +56,16 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let scenario = try ScenarioLoader.load(path: self.scenario, seed: seed, overrides: overrides)
-        let directory = out ?? "runs/\(scenario.name)"
+        // A name from the file picks only a folder inside runs/ (PathSlug).
+        let directory = out ?? PathSlug.path(in: "runs", for: scenario.name)
         let replications = ensemble.replicationCount(for: scenario)
         // Refuse before calibrating, which can take a while on a large roster.
         if !force, Self.itemExists(directory) { throw OutputDirectoryExists(path: directory) }
+        if force { try RunDirectoryMarker.checkReplaceable(directory) }
         let (setup, parameters, _) = try ScenarioLoader.prepare(scenario)
+        Self.announceEstimate(
+            ticks: scenario.settings.tickCount * replications, cities: setup.cities.count,
+            sectors: parameters.sectors.count, quiet: quiet)
         if replications > 1 {
             try EnsembleRun(
                 scenario: scenario, setup: setup, parameters: parameters, replications: replications,
@@ -105,8 +110,8 @@ struct RunCommand: ParsableCommand {
         } catch let interrupted as Interrupted {
             writer.abort()
             progress.end()
-            FileHandle.standardError.write(Data(
-                "twincity: interrupted by \(InterruptMonitor.name(of: interrupted.signal)); nothing written to \(directory)\n".utf8))
+            TerminalText.write(
+                "twincity: interrupted by \(InterruptMonitor.name(of: interrupted.signal)); nothing written to \(directory)\n", to: .standardError)
             throw ExitCode(128 + interrupted.signal)
         } catch RunDirectoryError.exists(let path) {
             // Someone else created the directory while the run was going.
@@ -123,7 +128,19 @@ struct RunCommand: ParsableCommand {
         let summary = RunSummary(
             scenario: scenario.name, cityIDs: setup.cities.map(\.id), first: first, last: last,
             seed: settings.seed, wallTime: Date().timeIntervalSince(start), directory: directory)
-        FileHandle.standardOutput.write(Data(summary.render().utf8))
+        TerminalText.write(summary.render(), to: .standardOutput)
+    }
+
+    /// Prints, for a run expected to take more than ten seconds, how long and how much memory
+    /// it should take (`InputLimits`' scaling of the benchmarks), so a long run is not
+    /// mistaken for a hung one; the progress line follows.
+    static func announceEstimate(ticks: Int, cities: Int, sectors: Int, quiet: Bool) {
+        let seconds = Double(ticks) * InputLimits.tickSeconds(cities: cities, sectors: sectors)
+        guard !quiet, seconds > 10 else { return }
+        TerminalText.write(
+            "twincity: \(ticks) ticks of \(cities) cities: at least \(InputLimits.duration(seconds)) with a release build, "
+                + "\(InputLimits.bytes(InputLimits.memoryBytes(cities: cities, sectors: sectors))) of memory\n",
+            to: .standardError)
     }
 
     /// True when anything (directory, file, link) is at `path`.

@@ -92,7 +92,7 @@ struct SweepAnalyzeCommand: ParsableCommand {
         let analysis = try SweepAnalysis.analyze(
             path: try SweepCommand.databasePath(directory), resamples: bootstrap, confidence: confidence, seed: seed)
         let text = format == .csv ? Self.csv(analysis) : Self.table(analysis)
-        FileHandle.standardOutput.write(Data(text.utf8))
+        TerminalText.write(text, to: .standardOutput)
     }
 
     /// Four significant digits without an exponent between 10⁻³ and 10⁹ (`130900`,

@@ -2,6 +2,7 @@
 // and batch scripts for a Slurm cluster (docs/SWEEPS.md).
 import ArgumentParser
 import Foundation
+import TwinCityExport
 import TwinCitySweep
 
 /// The `sweep` command group; `twincity sweep FILE` runs a sweep.
@@ -28,9 +29,10 @@ struct SweepCommand: ParsableCommand {
         defaultSubcommand: SweepRunCommand.self
     )
 
-    /// Default output folder of a sweep: `runs/sweeps/<sweep name>`.
+    /// Default output folder of a sweep: `runs/sweeps/<sweep name as a slug>` (`PathSlug`),
+    /// so that a name from the file picks only a folder inside runs/sweeps/.
     static func defaultDirectory(for definition: SweepDefinition) -> String {
-        "runs/sweeps/\(definition.name)"
+        PathSlug.path(in: "runs/sweeps", for: definition.name)
     }
 
     /// The database a command reads: `path` itself when it is a file, else `path/sweep.sqlite`.

@@ -27,8 +27,13 @@ struct SweepExportCommand: ParsableCommand {
     func run() throws {
         let database = try SweepCommand.databasePath(directory)
         let folder = out ?? URL(fileURLWithPath: database).deletingLastPathComponent().path
+        // Checked before the database is read, so nothing is written to a file or a device.
+        try OutputPath.checkFolder(folder, option: out == nil ? "the sweep's folder" : "--out")
+        for name in SweepExport.files {
+            try OutputPath.checkFile(URL(fileURLWithPath: folder).appendingPathComponent(name).path, option: out == nil ? "the sweep's folder" : "--out")
+        }
         let count = try SweepExport.write(database: database, to: folder)
         let files = SweepExport.files.map { "  " + URL(fileURLWithPath: folder).appendingPathComponent($0).path + "\n" }.joined()
-        FileHandle.standardOutput.write(Data("Exported \(count) runs:\n\(files)".utf8))
+        TerminalText.write("Exported \(count) runs:\n\(files)", to: .standardOutput)
     }
 }

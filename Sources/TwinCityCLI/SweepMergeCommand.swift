@@ -56,6 +56,6 @@ struct SweepMergeCommand: ParsableCommand {
         if missing > 0 {
             text += "  \(missing) runs are missing; 'twincity sweep SWEEP_FILE --out \(outDirectory) --resume' runs them\n"
         }
-        FileHandle.standardOutput.write(Data(text.utf8))
+        TerminalText.write(text, to: .standardOutput)
     }
 }

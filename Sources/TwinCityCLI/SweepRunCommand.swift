@@ -64,8 +64,8 @@ struct SweepRunCommand: ParsableCommand {
             path: path, plan: plan, shard: shard, resume: resume, twinCityVersion: twinCityVersion)
         defer { try? database.close() }
         if let recordedVersion, recordedVersion != twinCityVersion {
-            FileHandle.standardError.write(Data(
-                "twincity: note: \(path) was started by twincity \(recordedVersion); this is \(twinCityVersion), whose runs may differ\n".utf8))
+            TerminalText.write(
+                "twincity: note: \(path) was started by twincity \(recordedVersion); this is \(twinCityVersion), whose runs may differ\n", to: .standardError)
         }
 
         let runner = SweepRunner(
@@ -79,8 +79,8 @@ struct SweepRunCommand: ParsableCommand {
 
         let progress = outcome.progress
         if let signal = interrupts.received {
-            FileHandle.standardError.write(Data(
-                "twincity: interrupted by \(InterruptMonitor.name(of: signal)); \(progress.done) of \(progress.total) runs are recorded in \(path); continue with the same command and --resume\n".utf8))
+            TerminalText.write(
+                "twincity: interrupted by \(InterruptMonitor.name(of: signal)); \(progress.done) of \(progress.total) runs are recorded in \(path); continue with the same command and --resume\n", to: .standardError)
             throw ExitCode(128 + signal)
         }
         let counts = try database.counts()
@@ -93,7 +93,7 @@ struct SweepRunCommand: ParsableCommand {
             summary += "\(counts.failed) runs failed; their reasons are in the error column of runs (twincity sweep export \(directory))\n"
         }
         summary += "Database: \(path)\n"
-        FileHandle.standardOutput.write(Data(summary.utf8))
+        TerminalText.write(summary, to: .standardOutput)
     }
 }
 
@@ -138,6 +138,6 @@ struct SweepProgressReporter {
     }
 
     private func write(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        TerminalText.write(text, to: .standardError)
     }
 }

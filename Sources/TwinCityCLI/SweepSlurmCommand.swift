@@ -55,8 +55,11 @@ struct SweepSlurmCommand: ParsableCommand {
     }
 
     func run() throws {
-        let plan = try SweepPlan.load(path: file)
         let absolute = { (path: String) in URL(fileURLWithPath: path).standardizedFileURL.path }
+        // Before anything is read: a path that cannot go into a batch script is the first error.
+        try ShellQuoting.check(absolute(out), argument: "--out")
+        try ShellQuoting.check(absolute(file), argument: "the sweep file")
+        let plan = try SweepPlan.load(path: file)
         let executable = Bundle.main.executableURL?.resolvingSymlinksInPath().path ?? absolute(CommandLine.arguments[0])
         // Task names in squeue: the sweep's name, kept to characters Slurm shows plainly.
         let jobName = "sweep-" + String(plan.definition.name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
@@ -68,6 +71,6 @@ struct SweepSlurmCommand: ParsableCommand {
         var text = "Wrote Slurm scripts for sweep '\(plan.definition.name)' (\(points) points × \(plan.definition.replications) replication\(plan.definition.replications == 1 ? "" : "s") over \(shards) shard\(shards == 1 ? "" : "s")):\n"
         text += written.map { "  \($0)\n" }.joined()
         text += "Submit with: \(absolute(out))/submit.sh\n"
-        FileHandle.standardOutput.write(Data(text.utf8))
+        TerminalText.write(text, to: .standardOutput)
     }
 }

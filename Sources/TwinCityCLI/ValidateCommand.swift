@@ -37,7 +37,7 @@ struct ValidateCommand: ParsableCommand {
         for file in files {
             do {
                 try ScenarioLoader.validate(path: file, overrides: overrides)
-                FileHandle.standardOutput.write(Data("\(file): ok\n".utf8))
+                TerminalText.write("\(file): ok\n", to: .standardOutput)
             } catch let error as UserInputError {
                 failed = true
                 ErrorReporting.writeToStandardError(error.description)

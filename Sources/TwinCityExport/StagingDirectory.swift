@@ -20,6 +20,8 @@ struct StagingDirectory {
     /// Creates the temporary directory (and missing parents of `path`).
     ///
     /// - Throws: `RunDirectoryError.exists` when `path` exists and `overwrite` is false;
+    ///   `RunDirectoryRefusal` when `overwrite` is true and `path` is not a run directory
+    ///   twincity wrote (`RunDirectoryMarker`);
     ///   `.fileSystem` when the directory cannot be created.
     init(path: String, overwrite: Bool) throws {
         self.path = path
@@ -30,6 +32,8 @@ struct StagingDirectory {
 
         let files = FileManager.default
         if Self.itemExists(finalURL.path), !overwrite { throw RunDirectoryError.exists(path: path) }
+        // Refused before any work is done: --force replaces only a directory twincity wrote.
+        if overwrite { try RunDirectoryMarker.checkReplaceable(finalURL.path, shownAs: path) }
         do {
             try files.createDirectory(at: parent, withIntermediateDirectories: true)
             // A leftover of an earlier process that had the same id; nothing else writes here.
@@ -50,16 +54,24 @@ struct StagingDirectory {
         }
     }
 
-    /// Renames the temporary directory to the output path. With `overwrite`, an existing
-    /// output directory is moved aside just before the rename and deleted after it, so the
-    /// old run stays in place if anything fails before.
+    /// Writes the run directory's marker (`RunDirectoryMarker`) and renames the temporary
+    /// directory to the output path. With `overwrite`, an existing output directory — only
+    /// ever one twincity wrote, checked again here — is moved aside just before the rename
+    /// and deleted after it, so the old run stays in place if anything fails before.
     func moveIntoPlace() throws {
+        try write(Data(RunDirectoryMarker.contents.utf8), to: RunDirectoryMarker.fileName)
         guard Self.itemExists(finalURL.path) else {
-            try Self.rename(temporaryPath, to: finalURL.path)
+            guard Foundation.rename(temporaryPath, finalURL.path) == 0 else {
+                // Another run put a directory there since the check: it is that run's.
+                if errno == ENOTEMPTY || errno == EEXIST { throw RunDirectoryError.exists(path: path) }
+                throw RunDirectoryError.fileSystem(
+                    path: finalURL.path, operation: "rename '\(temporaryPath)' to", reason: String(cString: strerror(errno)))
+            }
             return
         }
         // Appeared during the run, or was there from the start with overwrite asked for.
         guard overwrite else { throw RunDirectoryError.exists(path: path) }
+        try RunDirectoryMarker.checkReplaceable(finalURL.path, shownAs: path)
         let aside = finalURL.deletingLastPathComponent().appendingPathComponent(".\(finalURL.lastPathComponent).old-\(getpid())").path
         if Self.itemExists(aside) { try? FileManager.default.removeItem(atPath: aside) }
         try Self.rename(finalURL.path, to: aside)

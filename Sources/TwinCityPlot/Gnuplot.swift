@@ -108,32 +108,3 @@ public enum Gnuplot {
         }
     }
 }
-
-/// Spelling text and numbers for gnuplot scripts and data files.
-enum GnuplotText {
-    /// `text` as a gnuplot double-quoted string: backslash and quote escaped, a line break
-    /// as `\n` (a second title line).
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for character in text {
-            switch character {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            case "\t": out += " "
-            default: out.append(character)
-            }
-        }
-        return out + "\""
-    }
-
-    /// A number for a data file: Swift's shortest round-trip text, `NaN` (a gap) when not finite.
-    static func number(_ value: Double) -> String {
-        value.isFinite ? String(value) : "NaN"
-    }
-
-    /// A cell of a tab-separated data file: tabs and line breaks replaced by spaces.
-    static func cell(_ text: String) -> String {
-        String(text.map { $0 == "\t" || $0.isNewline ? " " : $0 })
-    }
-}

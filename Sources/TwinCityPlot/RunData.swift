@@ -102,11 +102,22 @@ public struct RunData: Sendable {
         cityIDs = manifest["cities"] as? [String] ?? rosterOrder
         sectors = manifest["sectors"] as? [String] ?? []
         if lead == 1 {
-            let replicationColumn = cities.rows.map { Int($0[0]) ?? 0 }
-            replications = manifest["replications"] as? Int ?? ((replicationColumn.max() ?? 0) + 1)
+            // The manifest's count, checked against every replication cell below; a count
+            // far beyond the rows (−1, Int.max) is refused before anything is sized by it.
+            guard let recorded = manifest["replications"] as? Int, recorded >= 1, recorded <= max(cities.rows.count, 1) else {
+                throw PlotError.runDirectory(
+                    path: path, message: "manifest.json: 'replications' is \(manifest["replications"].map { "\($0)" } ?? "missing"); an ensemble records a count from 1 to its number of rows")
+            }
+            replications = recorded
         } else {
             replications = 1
         }
+        guard manifest["cities"] == nil || manifest["cities"] is [String] else {
+            throw PlotError.runDirectory(path: path, message: "manifest.json: 'cities' is not a list of city ids")
+        }
+        try Self.check(
+            path: path, cities: cities, region: region, replications: replications,
+            cityIDs: manifest["cities"] as? [String] ?? rosterOrder, ensemble: lead == 1)
 
         // Names and coordinates: the manifest's, else the roster the scenario names, else ids.
         var names = manifest["city_names"] as? [String: String] ?? [:]
@@ -154,8 +165,31 @@ public struct RunData: Sendable {
     }
 
     /// The table of flow kind `kind` (`population`, `capital` or `industry`).
+    ///
+    /// - Throws: `PlotError.runDirectory` for a row whose replication is outside the
+    ///   manifest's, whose origin or destination is not a city of the run, or whose value is
+    ///   not a number, naming the line and column.
     func flows(_ kind: String) throws -> CSVTable {
-        try CSVTable(contentsOf: URL(fileURLWithPath: path).appendingPathComponent("flows_\(kind).csv"), directory: path)
+        let name = "flows_\(kind).csv"
+        let table = try CSVTable(contentsOf: URL(fileURLWithPath: path).appendingPathComponent(name), directory: path)
+        let lead = table.header.first == OutputColumns.replication ? 1 : 0
+        guard table.header.count >= lead + 4 else {
+            throw PlotError.runDirectory(path: path, message: "\(name): the header has \(table.header.count) columns; expected year, origin, destination and the flow")
+        }
+        let known = Set(cityIDs)
+        for (r, row) in table.rows.enumerated() {
+            let line = r + 2
+            if lead == 1, !(Int(row[0]).map { $0 >= 0 && $0 < replications } ?? false) {
+                throw PlotError.runDirectory(path: path, message: "\(name):\(line): column 'replication' is '\(row[0])'; the manifest records replications 0…\(replications - 1)")
+            }
+            for column in [lead + 1, lead + 2] where !known.contains(row[column]) {
+                throw PlotError.runDirectory(path: path, message: "\(name):\(line): column '\(table.header[column])' is '\(row[column].prefix(40))', not a city of the run")
+            }
+            for column in [lead, lead + 3] where Double(row[column])?.isFinite != true {
+                throw PlotError.runDirectory(path: path, message: "\(name):\(line): column '\(table.header[column])' is '\(row[column].prefix(40))', not a number")
+            }
+        }
+        return table
     }
 
     // MARK: - Values by replication and year

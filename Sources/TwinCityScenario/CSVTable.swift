@@ -62,6 +62,12 @@ struct CSVTable {
         // Spreadsheet programs often save UTF-8 with a byte-order mark, which is no part of
         // the first column name.
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        // One line end for every file: CRLF (Windows) and a lone CR (old Macintosh) read as
+        // LF, so a roster saved on any system gives bitwise the same run, quoted fields that
+        // span lines included.
+        if text.utf8.contains(UInt8(ascii: "\r")) {
+            text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        }
         let expected = (required + optional).joined(separator: ",")
         guard !text.allSatisfy(\.isWhitespace) else {
             return failed("the file is empty; expected a header row '\(expected)'", line: 1)

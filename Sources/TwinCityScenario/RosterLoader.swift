@@ -40,7 +40,7 @@ public enum RosterLoader {
     ///   `RosterError` if the model refuses the result.
     public static func load(cities: String, roles: String? = nil, links: String? = nil) throws -> Roster {
         let cityResult = readCities(cities)
-        let cityFile = (cities as NSString).lastPathComponent
+        let cityFile = PathText.lastComponent(cities)
         var errors = cityResult.errors
         var rolesByCity: [String: [RoleTag]] = [:]
         var transportLinks: [TransportLink] = []
@@ -67,8 +67,8 @@ public enum RosterLoader {
     /// `name` in the folder of `file`, if such a file exists. The folder is taken from the
     /// path as given, so errors about the sibling read as the user would type its path.
     static func sibling(of file: String, named name: String) -> String? {
-        let folder = (file as NSString).deletingLastPathComponent
-        let path = folder.isEmpty ? name : (folder as NSString).appendingPathComponent(name)
+        let folder = PathText.folder(of: file)
+        let path = folder.isEmpty ? name : PathText.join(folder, name)
         return FileManager.default.fileExists(atPath: path) ? path : nil
     }
 

@@ -144,7 +144,7 @@ private struct RunTables {
     }
 
     static func read(_ directory: String) -> RunTables {
-        let regionFile = (directory as NSString).appendingPathComponent("region.csv")
+        let regionFile = PathText.join(directory, "region.csv")
         var run = RunTables(regionFile: regionFile)
         var isFolder: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder)
@@ -166,7 +166,7 @@ private struct RunTables {
             run.regionRows.append((year, values))
         }
 
-        let cityFile = (directory as NSString).appendingPathComponent("cities.csv")
+        let cityFile = PathText.join(directory, "cities.csv")
         let cityNumbers = ["year"] + (RunComparison.cityColumns + RunComparison.fiscalColumns).map(\.column)
         let cities = CSVTable.read(file: cityFile, required: ["city"] + cityNumbers, allowsOtherColumns: true)
         run.errors += cities.errors
@@ -176,7 +176,36 @@ private struct RunTables {
             if run.cityRows[id] == nil { run.cities.append(id) }
             run.cityRows[id, default: []].append((year, values))
         }
+        if run.errors.isEmpty { run.errors += checkAgreement(run, regionFile: regionFile, cityFile: cityFile) }
         return run
+    }
+
+    /// The tables of one run must cover the same years: region.csv each year once, and
+    /// cities.csv every city in every one of them, once. A table of only a header, a city
+    /// missing a year or a year twice would otherwise be compared as if nothing were missing.
+    private static func checkAgreement(_ run: RunTables, regionFile: String, cityFile: String) -> [InputError] {
+        guard !run.years.isEmpty else {
+            return [InputError(file: regionFile, message: "has no rows; a run directory records one row per year")]
+        }
+        guard !run.cities.isEmpty else {
+            return [InputError(file: cityFile, message: "has no rows; a run directory records one row per year and city")]
+        }
+        let yearKeys = run.years.map { ($0 * 1e9).rounded() }
+        if Set(yearKeys).count != yearKeys.count {
+            return [InputError(file: regionFile, message: "records a year twice; a run directory records each year once")]
+        }
+        var errors: [InputError] = []
+        for id in run.cities {
+            let years = (run.cityRows[id] ?? []).map { ($0.year * 1e9).rounded() }
+            if years.sorted() != yearKeys.sorted() {
+                let missing = run.years.filter { year in !years.contains((year * 1e9).rounded()) }
+                let detail = missing.isEmpty
+                    ? "\(years.count) rows for the \(yearKeys.count) years of region.csv"
+                    : "no row for year \(missing.prefix(3).map { TOMLNode.format($0) }.joined(separator: ", "))\(missing.count > 3 ? ", …" : "") of region.csv"
+                errors.append(InputError(file: cityFile, key: "city", keyKind: .column, message: "city '\(id)': \(detail)"))
+            }
+        }
+        return errors
     }
 
     /// The row's cells of `columns` as numbers; `nil` with an error per cell that is not one.

@@ -103,6 +103,9 @@ public enum ScenarioLoader {
             if let rosterPath = roster, readsRoster || policyNode != nil {
                 do {
                     let cities = try RosterLoader.load(cities: rosterPath).cities
+                    if let problem = InputLimits.rosterProblem(cities: cities.count, sectors: parameters.sectors.count) {
+                        reader.fail(["roster"], "roster \(rosterPath): " + problem)
+                    }
                     checks.cities = cities.map(\.id)
                     checks.zones = cities.reduce(into: []) { zones, city in if !zones.contains(city.zone) { zones.append(city.zone) } }
                 } catch let error as InputError {
@@ -229,6 +232,11 @@ public enum ScenarioLoader {
         if let start, let found = end, found < start {
             let given = table["end"] == nil ? " (the default)" : ""
             reader.fail(["time", "end"], "expected a year ≥ start (\(TOMLNode.format(start))), found \(TOMLNode.format(found))\(given)")
+            end = nil
+        }
+        // Checked here, before anything computes the tick count as an Int.
+        if let start, let found = end, let dt, let problem = InputLimits.tickProblem(start: start, end: found, dt: dt) {
+            reader.fail(["time"], problem)
             end = nil
         }
         return (start, end, dt)
@@ -514,6 +522,10 @@ public enum ScenarioLoader {
                 roster = try RosterLoader.load(cities: rosterPath)
             } catch let error as RosterError {
                 throw ScenarioError(file: scenario.path, message: "roster \(rosterPath): \(error)", underlying: error)
+            }
+            // Before calibrating, whose matrices grow with the square of the roster.
+            if let problem = InputLimits.rosterProblem(cities: roster.cities.count, sectors: scenario.parameters.sectors.count) {
+                throw ScenarioError(file: scenario.path, message: "roster \(rosterPath): " + problem, underlying: InputError(file: rosterPath, message: problem))
             }
             do {
                 try scenario.parameters.validate()

@@ -54,7 +54,7 @@ struct ScenarioSource {
                 throw fail("expected the path of the scenario file this one extends, e.g. extends = \"../baseline.toml\", found \(node.found)")
             }
             let parentURL = URL(fileURLWithPath: target, relativeTo: fileFolder).standardizedFileURL
-            let parentShown = target.hasPrefix("/") ? target : lexicallyNormalized((file as NSString).deletingLastPathComponent, target)
+            let parentShown = target.hasPrefix("/") ? target : lexicallyNormalized(PathText.folder(of: file), target)
             if chain.contains(where: { $0.absolute == parentURL.path }) {
                 let loop = (chain.map(\.shown) + [parentShown]).joined(separator: " → ")
                 throw fail("extends cycle: \(loop); a scenario cannot inherit from itself")

@@ -90,7 +90,7 @@ public enum TOMLPreflight {
                 case "#":
                     while let next = peek(), next != "\n" { advance() }
                 case "\"", "'":
-                    skipString()
+                    try skipString()
                     atStatementStart = false
                     expectingElement = false
                 case "[" where atStatementStart && open.isEmpty:
@@ -146,13 +146,15 @@ public enum TOMLPreflight {
                     message: "expected a table name (a bare key or a quoted key) after '[', found \(Self.shown(c))")
             }
             while let c = peek(), c != "\n" {
-                if c == "\"" || c == "'" { skipString() } else if c == "#" { break } else { advance() }
+                if c == "\"" || c == "'" { try skipString() } else if c == "#" { break } else { advance() }
             }
         }
 
         /// A basic or literal string, single- or multi-line; a single-line string ends at the
-        /// line break if it is not closed (the parser reports that).
-        mutating func skipString() {
+        /// line break if it is not closed (the parser reports that). A NUL escape
+        /// (`\u0000`, `\U00000000`) is refused: the parser hands strings on as C strings, so
+        /// the text would silently end there (`name = "a\u0000b"` read as `a`).
+        mutating func skipString() throws(TOMLSyntaxProblem) {
             guard let quote = peek() else { return }
             let multiline = peek(1) == quote && peek(2) == quote
             let delimiter = multiline ? 3 : 1
@@ -163,7 +165,15 @@ public enum TOMLPreflight {
                     return
                 }
                 if c == "\n", !multiline { return }
-                if c == "\\", quote == "\"" { advance() }
+                if c == "\\", quote == "\"" {
+                    let digits = peek(1) == "u" ? 4 : peek(1) == "U" ? 8 : 0
+                    if digits > 0, (2..<(2 + digits)).allSatisfy({ peek($0) == "0" }) {
+                        throw TOMLSyntaxProblem(
+                            line: line, column: column,
+                            message: "a string holds the escape of a NUL character (U+0000), which would end the text there; remove it")
+                    }
+                    advance()
+                }
                 advance()
             }
         }

@@ -46,9 +46,22 @@ public struct SlurmScripts: Sendable, Equatable {
         return minutes < 60 && seconds < 60
     }
 
-    /// `text` quoted for a POSIX shell: in single quotes, inner single quotes as `'\''`.
+    /// `text` quoted for a POSIX shell (`ShellQuoting.quoted`).
     static func shellQuoted(_ text: String) -> String {
-        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        ShellQuoting.quoted(text)
+    }
+
+    /// Refuses paths that no quoting makes safe in a script: a control character in any of
+    /// them. No path goes on an `#SBATCH` line, which sbatch reads without shell quoting:
+    /// the logs are named relative to the folder sbatch is called from, which `submit.sh`
+    /// makes the output folder.
+    ///
+    /// - Throws: `ScriptPathError` naming the argument.
+    public func checkPaths() throws {
+        try ShellQuoting.check(directory, argument: "--out")
+        try ShellQuoting.check(sweepFile, argument: "the sweep file")
+        try ShellQuoting.check(executable, argument: "the twincity executable")
+        try ShellQuoting.check(jobName, argument: "the job name")
     }
 
     private var commonDirectives: [String] {
@@ -70,7 +83,7 @@ public struct SlurmScripts: Sendable, Equatable {
             "#SBATCH --array=0-\(shards - 1)",
             "#SBATCH --ntasks=1",
             "#SBATCH --cpus-per-task=\(cpusPerTask)",
-            "#SBATCH --output=\(directory)/slurm-%A_%a.out",
+            "#SBATCH --output=slurm-%A_%a.out",
         ] + commonDirectives + [
             "set -euo pipefail",
             "exec \(Self.shellQuoted(executable)) sweep \(Self.shellQuoted(sweepFile)) --out \(Self.shellQuoted(directory)) --resume --jobs \"${SLURM_CPUS_PER_TASK:-\(cpusPerTask)}\"",
@@ -92,7 +105,7 @@ public struct SlurmScripts: Sendable, Equatable {
             "#SBATCH --job-name=\(jobName)-merge",
             "#SBATCH --ntasks=1",
             "#SBATCH --cpus-per-task=1",
-            "#SBATCH --output=\(directory)/slurm-merge-%j.out",
+            "#SBATCH --output=slurm-merge-%j.out",
         ] + commonDirectives + [
             "set -euo pipefail",
             "exec \(Self.shellQuoted(executable)) sweep merge \(Self.shellQuoted(directory)) "
@@ -121,10 +134,11 @@ public struct SlurmScripts: Sendable, Equatable {
     }
 
     /// Writes `sweep.sbatch`, `merge.sbatch` and `submit.sh` (executable) into `directory`,
-    /// creating it.
+    /// creating it, once `checkPaths()` has passed.
     ///
     /// - Returns: the paths written.
     public func write() throws -> [String] {
+        try checkPaths()
         let folder = URL(fileURLWithPath: directory)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var written: [String] = []

@@ -1,6 +1,7 @@
 // `twincity sweep analyze`: the sensitivity analysis a sweep's design supports, computed from
 // its database — Sobol indices, Morris statistics, or a grid's table of means.
 import Foundation
+import TwinCityScenario
 
 /// The analysis of one sweep database, by output.
 public struct SweepAnalysis: Sendable {
@@ -45,14 +46,11 @@ public struct SweepAnalysis: Sendable {
     public static func analyze(path: String, resamples: Int, confidence: Double, seed: UInt64?) throws -> SweepAnalysis {
         let database = try SweepDatabase.open(path: path)
         defer { try? database.close() }
-        let meta = try database.meta()
-        let definition: SweepDefinition
-        do {
-            definition = try SweepDefinition(canonicalJSON: meta.sweepJSON)
-        } catch {
-            throw SweepDatabaseError.corrupt(path: path, reason: "the recorded sweep cannot be read: \(error)")
+        let (meta, definition, design) = try database.checkedContents()
+        if let problem = InputLimits.bootstrapProblem(
+            resamples: resamples, rows: definition.sampler.samples ?? 0, parameters: definition.parameters.count) {
+            throw SweepUsageError(problem)
         }
-        let design = try SamplingDesign(definition)
         let means = try database.pointMeans(metrics: definition.outputs, points: design.pointCount)
         let counts = try database.counts()
         var outputs: [(String, Section)] = []

@@ -82,7 +82,7 @@ public final class SweepDatabase: Sendable {
 
     /// The database file.
     public let path: String
-    private let queue: DatabaseQueue
+    let queue: DatabaseQueue
 
     private init(path: String, queue: DatabaseQueue) {
         self.path = path
@@ -181,6 +181,12 @@ public final class SweepDatabase: Sendable {
                 try? database.close()
                 throw SweepDatabaseError.otherSweep(
                     path: path, recorded: meta.sweepHash, expected: definition.contentHash, recordedName: meta.name)
+            }
+            do {
+                _ = try database.checkedContents()
+            } catch {
+                try? database.close()
+                throw error
             }
             return (database, meta.twinCityVersion)
         }
@@ -390,8 +396,8 @@ public final class SweepDatabase: Sendable {
         var metas: [SweepMeta] = []
         for source in sources {
             let database = try open(path: source)
-            metas.append(try database.meta())
-            try database.close()
+            defer { try? database.close() }
+            metas.append(try database.checkedContents().meta)
         }
         let first = metas[0]
         for (source, meta) in zip(sources, metas).dropFirst() where meta.sweepHash != first.sweepHash {

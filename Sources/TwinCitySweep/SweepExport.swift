@@ -18,14 +18,7 @@ public enum SweepExport {
     public static func write(database path: String, to directory: String) throws -> Int {
         let database = try SweepDatabase.open(path: path)
         defer { try? database.close() }
-        let meta = try database.meta()
-        let definition: SweepDefinition
-        do {
-            definition = try SweepDefinition(canonicalJSON: meta.sweepJSON)
-        } catch {
-            throw SweepDatabaseError.corrupt(path: path, reason: "the recorded sweep cannot be read: \(error)")
-        }
-        let design = try SamplingDesign(definition)
+        let (_, definition, design) = try database.checkedContents()
         let folder = URL(fileURLWithPath: directory)
         let runs = try StreamingFile(folder.appendingPathComponent("runs.csv"))
         let outputs = try StreamingFile(folder.appendingPathComponent("outputs.csv"))

@@ -212,8 +212,9 @@ public enum SweepFileReader {
             replications: replications, fixed: fixed, parameters: parameters, levers: levers, outputs: outputs)
         if reader.errors.isEmpty {
             let points = SamplingDesign.pointCount(definition)
-            if points.multipliedReportingOverflow(by: replications).overflow || points * replications > Int(Int32.max) {
-                reader.fail(["sampler"], "the sweep asks for more than \(Int32.max) runs; reduce samples, levels or replications")
+            let runs = points.multipliedReportingOverflow(by: replications)
+            if let problem = InputLimits.sweepProblem(runs: runs.overflow ? nil : runs.partialValue, parameters: parameters.count) {
+                reader.fail(["sampler"], problem)
             }
         }
         return definition

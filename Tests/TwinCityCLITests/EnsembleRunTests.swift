@@ -38,7 +38,7 @@ final class EnsembleRunTests: XCTestCase {
         let second = try TwinCityProcess.run(["run", scenario.path, "--replications", "3", "--jobs", "3", "--out", three.path, "--quiet"])
         XCTAssertEqual(second.status, 0, second.standardError)
 
-        let files = ["cities.csv", "flows_capital.csv", "flows_industry.csv", "flows_population.csv", "manifest.json", "region.csv", "summary.csv"]
+        let files = [".twincity-run", "cities.csv", "flows_capital.csv", "flows_industry.csv", "flows_population.csv", "manifest.json", "region.csv", "summary.csv"]
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: one.path).sorted(), files)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: three.path).sorted(), files)
         for file in files where file != "manifest.json" {
@@ -148,9 +148,10 @@ final class EnsembleRunTests: XCTestCase {
 
     func testAnInterruptedEnsembleLeavesNothing() throws {
         let folder = try scratch()
-        // Long enough that both replications are still running when the signal arrives.
-        var text = try String(contentsOf: root.appendingPathComponent("scenarios/theory/core-periphery.toml"), encoding: .utf8)
-        text = text.replacingOccurrences(of: "\nend = 60\n", with: "\nend = 1000000\n")
+        // Long enough that both replications are still running when the signal arrives: the
+        // baseline over the longest horizon a run may have (1000 ticks, docs/RELIABILITY.md,
+        // "Limits"), many seconds a replication.
+        let text = "schema = 1\nextends = \"\(root.appendingPathComponent("scenarios/baseline.toml").path)\"\nname = \"long\"\n[time]\nend = 3020\n"
         let scenario = folder.appendingPathComponent("long.toml")
         try text.write(to: scenario, atomically: true, encoding: .utf8)
 

@@ -31,7 +31,7 @@ final class EnsembleDirectoryWriterTests: XCTestCase {
         let folder = try scratchFolder(self)
         let out = try writeEnsemble(into: folder)
         XCTAssertEqual(try contents(of: folder), ["ensemble"], "nothing temporary is left")
-        XCTAssertEqual(try contents(of: out), RunDirectoryWriter.ensembleFiles.map(\.name).sorted())
+        XCTAssertEqual(try contents(of: out), ([RunDirectoryMarker.fileName] + RunDirectoryWriter.ensembleFiles.map(\.name)).sorted())
 
         let cities = try CSVTable(contentsOf: out.appendingPathComponent("cities.csv"))
         XCTAssertEqual(cities.header.prefix(5), ["replication", "year", "city", "zone", "tier"])

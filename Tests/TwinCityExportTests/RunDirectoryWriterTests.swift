@@ -32,7 +32,7 @@ final class RunDirectoryWriterTests: XCTestCase {
         let folder = try scratchFolder(self)
         let (out, _) = try writeRun(into: folder)
         XCTAssertEqual(try contents(of: folder), ["run"], "the temporary directory is gone")
-        XCTAssertEqual(try contents(of: out), RunDirectoryWriter.files.map(\.name).sorted())
+        XCTAssertEqual(try contents(of: out), ([RunDirectoryMarker.fileName] + RunDirectoryWriter.files.map(\.name)).sorted())
 
         let cities = try CSVTable(contentsOf: out.appendingPathComponent("cities.csv"))
         var cityHeader = [
@@ -234,16 +234,25 @@ final class RunDirectoryWriterTests: XCTestCase {
         XCTAssertEqual(try contents(of: folder), ["run"], "nothing else was created")
         XCTAssertEqual(try contents(of: out), ["old.txt"], "the existing directory is untouched")
 
+        // Overwriting replaces only a directory twincity wrote: this one lacks the marker.
+        XCTAssertThrowsError(try RunDirectoryWriter(
+            path: out.path, cities: cities, sectors: sectors, manifest: testManifest(settings: simulation.settings), overwrite: true)
+        ) { error in
+            XCTAssertEqual("\(error)", "output directory '\(out.path)' was not written by twincity (it has no .twincity-run marker); --force replaces only a run directory twincity wrote — remove it yourself or choose another --out")
+        }
+        XCTAssertEqual(try contents(of: out), ["old.txt"], "the existing directory is untouched")
+        try Data(RunDirectoryMarker.contents.utf8).write(to: out.appendingPathComponent(RunDirectoryMarker.fileName))
+
         let writer = try RunDirectoryWriter(
             path: out.path, cities: cities, sectors: sectors, manifest: testManifest(settings: simulation.settings),
             overwrite: true)
         try simulation.run { record in
             try writer.consume(record)
-            XCTAssertEqual(try contents(of: out), ["old.txt"], "the old run stays until the new one is complete")
+            XCTAssertEqual(try contents(of: out), [RunDirectoryMarker.fileName, "old.txt"], "the old run stays until the new one is complete")
         }
         try writer.finish(wallTime: 1)
         XCTAssertEqual(try contents(of: folder), ["run"], "neither the temporary nor the replaced directory remains")
-        XCTAssertEqual(try contents(of: out), RunDirectoryWriter.files.map(\.name).sorted())
+        XCTAssertEqual(try contents(of: out), ([RunDirectoryMarker.fileName] + RunDirectoryWriter.files.map(\.name)).sorted())
     }
 
     func testMissingParentFoldersAreCreated() throws {

@@ -30,7 +30,9 @@ final class SlurmTests: XCTestCase {
             min = 0.5
             max = 1.5
             """, to: "slurm.toml", in: folder)
-        let out = folder.appendingPathComponent("cluster")
+        // Spaces, a quote and a '#' in the folder: the scripts must quote it for the shell and
+        // for sbatch's own reading of the #SBATCH lines (docs/SWEEPS.md, "Slurm").
+        let out = folder.appendingPathComponent("cluster out 'a' #1")
         let environment = cluster.environment
         let written = try twincity(["sweep", "slurm", sweep, "--out", out.path, "--shards", "3", "--time", "00:05:00"], environment: environment)
         XCTAssertEqual(written.status, 0, written.standardError)
