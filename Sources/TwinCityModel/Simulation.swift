@@ -278,6 +278,13 @@ public final class Simulation {
         var lastGDP: [Double] = []
         var lastRevenuePerCapital: [Double] = []
         if let pending = s.pending {
+            // The flows run on the network the last tick's policies made: a simulation started
+            // from a kept state builds it first (a continuing one already has it).
+            let signature = pending.effects.networkSignature
+            if signature != builtNetwork {
+                rebuildNetwork(pending.effects)
+                builtNetwork = signature
+            }
             let before = s.economy
             lastGDP = pending.equilibrium.gdp
             lastRevenuePerCapital = Self.revenuePerCapital(pending.equilibrium, before)
