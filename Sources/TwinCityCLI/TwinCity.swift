@@ -21,6 +21,8 @@ struct TwinCity: AsyncParsableCommand {
             PlotCommand.self,
             ValidateCommand.self,
             CompareCommand.self,
+            ServeCommand.self,
+            ReportCommand.self,
         ]
     )
 
