@@ -59,6 +59,16 @@ final class ServeProcessTests: XCTestCase {
         XCTAssertEqual(server.stop().status, 0)
     }
 
+    func testReportOfSomethingThatIsNotARunDirectoryIsAnInputError() throws {
+        let folder = try ServeSupport.temporaryFolder("not-a-run")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("report.html")
+        let result = try ServeSupport.runTwinCity(["report", folder.path, "--out", out.path])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertEqual(result.error, "twincity: error: \(folder.path)/cities.csv: not found; expected a run directory written by `twincity run`\n")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "nothing written")
+    }
+
     func testRemoteHostPrintsAWarning() throws {
         let runs = try ServeSupport.temporaryFolder("remote")
         defer { try? FileManager.default.removeItem(at: runs) }
