@@ -4,6 +4,7 @@
 //   twincity (CLI) → TwinCitySweep → TwinCityScenario / TwinCityExport → TwinCityModel → TwinCityGSL → CGSL
 //   TwinCitySweep → TwinCityGSL (samplers: Sobol points, seeded uniform streams)
 //   twincity (CLI) → TwinCityPlot → TwinCityExport
+//   twincity (CLI) → TwinCityServe (web page, HTML report) → TwinCityScenario / TwinCityExport
 //   TwinCityFuzz (parser fuzzer) → TwinCitySweep → TwinCityScenario
 import PackageDescription
 
@@ -21,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // MARK: - Command-line interface
@@ -28,6 +31,7 @@ let package = Package(
             name: "TwinCityCLI",
             dependencies: [
                 "TwinCityModel", "TwinCityScenario", "TwinCityExport", "TwinCitySweep", "TwinCityPlot",
+                "TwinCityServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -54,6 +58,16 @@ let package = Package(
         // Parser fuzzer: built with libFuzzer only by .ci/fuzz (docs/RELIABILITY.md); a plain
         // build gives a program that replays input files through the same checks.
         .executableTarget(name: "TwinCityFuzz", dependencies: ["TwinCityScenario", "TwinCitySweep"]),
+        // `twincity serve` (the page, on Hummingbird) and `twincity report` (one HTML file).
+        .target(
+            name: "TwinCityServe",
+            dependencies: [
+                "TwinCityScenario", "TwinCityExport", "TwinCityModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
         // MARK: - Model core (no file I/O)
         .target(name: "TwinCityModel", dependencies: ["TwinCityGSL"]),
         // MARK: - Implementation details: the GSL layer
@@ -93,6 +107,13 @@ let package = Package(
             dependencies: [
                 "TwinCitySweep", "TwinCityScenario", "TwinCityModel", "TwinCityTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
+            name: "TwinCityServeTests",
+            dependencies: [
+                "TwinCityServe", "TwinCityScenario", "TwinCityExport", "TwinCityModel", "TwinCityCLI",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
         .testTarget(

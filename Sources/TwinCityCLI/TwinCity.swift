@@ -22,6 +22,8 @@ struct TwinCity: AsyncParsableCommand {
             PlotCommand.self,
             ValidateCommand.self,
             CompareCommand.self,
+            ServeCommand.self,
+            ReportCommand.self,
         ]
     )
 
