@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(
             name: "TwinCityServeTests",
             dependencies: [
-                "TwinCityServe", "TwinCityScenario", "TwinCityExport", "TwinCityModel", "TwinCityCLI",
+                "TwinCityServe", "TwinCityScenario", "TwinCityExport", "TwinCityModel", "TwinCityTestSupport",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
