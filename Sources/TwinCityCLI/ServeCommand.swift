@@ -1,6 +1,7 @@
 // `twincity serve`: the page in a browser — scenario panel, runs, charts, map (docs/DASHBOARD.md).
 import ArgumentParser
 import Foundation
+import TwinCityExport
 import TwinCityServe
 
 /// Serves the page on loopback until SIGINT or SIGTERM.

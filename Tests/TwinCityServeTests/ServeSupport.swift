@@ -4,25 +4,14 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import TwinCityTestSupport
 import XCTest
 @testable import TwinCityServe
 
 enum ServeSupport {
-    /// The package root, two folders above this file.
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    /// Folder of the built products (the test executable's folder on Linux).
-    static var productsDirectory: URL {
-        #if os(macOS)
-        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-            return bundle.bundleURL.deletingLastPathComponent()
-        }
-        fatalError("no .xctest bundle loaded")
-        #else
-        return Bundle.main.bundleURL
-        #endif
-    }
+    /// The package root and the folder of the built products (shared test support).
+    static var packageRoot: URL { Checkout.root }
+    static var productsDirectory: URL { Checkout.productsDirectory }
 
     static var executable: URL { productsDirectory.appendingPathComponent("twincity") }
 

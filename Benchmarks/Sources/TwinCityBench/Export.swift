@@ -39,12 +39,8 @@ struct StructureJSON: Codable {
 
 /// Timing of the model on exactly the exported tick, seconds (best of the repeats).
 struct TickProblemTiming: Codable {
-    var equilibrium: Double
-    var agents: Double
-    var flows: Double
-    var total: Double
-    var repeats: Int
-    var equilibriumIterations: Int
+    var equilibrium, agents, flows, total: Double
+    var repeats, equilibriumIterations: Int
 }
 
 struct TickProblemJSON: Codable {
