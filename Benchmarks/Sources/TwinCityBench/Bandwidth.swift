@@ -7,10 +7,7 @@ import Foundation
 struct BandwidthResult: Codable {
     var arrayBytes: Double
     var threads: Int
-    var copyOneThread: Double
-    var triadOneThread: Double
-    var copyAllThreads: Double
-    var triadAllThreads: Double
+    var copyOneThread, triadOneThread, copyAllThreads, triadAllThreads: Double
 }
 
 enum Bandwidth {

@@ -48,13 +48,11 @@ struct TickProblemJSON: Codable {
     var structure: StructureJSON
     var parameters: ModelParameters
     var tick: Int
-    var year: Double
-    var dt: Double
-    var state: StateJSON
+    var year, dt: Double
+    var state, swiftAfter: StateJSON
     var start: EquilibriumJSON?
     var subsidy, retention, publicSpendingShare, lastArrivals: [Double]
     var swiftEquilibrium: EquilibriumJSON
-    var swiftAfter: StateJSON
     var swiftTiming: TickProblemTiming
 }
 
@@ -94,11 +92,11 @@ enum Export {
         let structure = try structure(setup, parameters: parameters, to: folder)
         let json = TickProblemJSON(
             structure: structure, parameters: parameters, tick: problem.tick, year: problem.year, dt: dt,
-            state: StateJSON(problem.state), start: problem.start.map(EquilibriumJSON.init),
+            state: StateJSON(problem.state), swiftAfter: StateJSON(problem.after),
+            start: problem.start.map(EquilibriumJSON.init),
             subsidy: problem.agents.map(\.subsidy), retention: problem.agents.map(\.retention),
             publicSpendingShare: problem.agents.map(\.publicSpendingShare), lastArrivals: problem.lastArrivals,
-            swiftEquilibrium: EquilibriumJSON(problem.equilibrium), swiftAfter: StateJSON(problem.after),
-            swiftTiming: timing)
+            swiftEquilibrium: EquilibriumJSON(problem.equilibrium), swiftTiming: timing)
         try writeJSON(json, to: folder.appendingPathComponent("problem.json"))
     }
 }

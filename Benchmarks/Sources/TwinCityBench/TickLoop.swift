@@ -6,20 +6,14 @@ import TwinCityModel
 
 /// Seconds spent in each part of one tick (from `TickProfile`).
 struct TickTiming: Codable {
-    var tick: Int
-    /// TradeEquilibrium.solve, warm-started from the previous tick (cold at tick 0).
-    var equilibrium: Double
-    /// The policies' effects, the governments' decision rule and the fiscal accounts.
-    var agents: Double
-    /// FlowIntegrator.integrate over the interval before the tick: coefficients, gsl_odeiv2
-    /// integration, OD accounts.
-    var flows: Double
-    /// ProductivityProcess.advance and rural productivity growth.
-    var productivity: Double
-    /// Finiteness checks, GDP at base-year prices, real utility, the accounting identities,
-    /// OD margins and arrivals for the next decision.
-    var output: Double
-    var equilibriumIterations: Int
+    var tick, equilibriumIterations: Int
+    /// Seconds in: TradeEquilibrium.solve, warm-started from the previous tick (cold at tick 0);
+    /// the policies' effects, the governments' decision rule and the fiscal accounts
+    /// (`agents`); FlowIntegrator.integrate over the interval before the tick (`flows`:
+    /// coefficients, gsl_odeiv2 integration, OD accounts); ProductivityProcess.advance and rural
+    /// productivity growth; finiteness checks, GDP at base-year prices, real utility, the
+    /// accounting identities, OD margins and arrivals for the next decision (`output`).
+    var equilibrium, agents, flows, productivity, output: Double
     var total: Double { equilibrium + agents + flows + productivity + output }
 
     init(tick: Int, profile p: TickProfile) {

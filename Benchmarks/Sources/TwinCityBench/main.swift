@@ -180,14 +180,8 @@ func isSymmetricToRounding(_ a: [Double], n: Int) -> Bool {
 // MARK: - sweep
 
 struct SweepResult: Codable {
-    var cities: Int
-    var ticks: Int
-    var runsPerMeasurement: Int
-    var rounds: Int
-    var workers: Int
-    var oneWorkerRunsPerSecond: Double
-    var allWorkersRunsPerSecond: Double
-    var speedup: Double
+    var cities, ticks, runsPerMeasurement, rounds, workers: Int
+    var oneWorkerRunsPerSecond, allWorkersRunsPerSecond, speedup: Double
 }
 
 func sweep(_ o: Options) throws {
