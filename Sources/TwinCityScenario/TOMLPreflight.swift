@@ -118,7 +118,7 @@ public enum TOMLPreflight {
             }
         }
 
-        /// A character as an error shows it: quoted, or as U+XXXX when it is invisible.
+        /// A character as an error shows it: quoted, or as U+ and its hexadecimal code point when it is invisible.
         static func shown(_ c: Unicode.Scalar) -> String {
             switch c.properties.generalCategory {
             case .control, .lineSeparator, .paragraphSeparator, .format, .spaceSeparator:
