@@ -31,11 +31,16 @@ public struct CalibratedEconomy: Sendable {
 public enum Calibration {
     /// Recovers the base-year state. Steps, each in docs/MODEL.md §5:
     /// 1. urban shares (given, or estimated to meet the province's census share);
-    /// 2. q^A = a_A · ΣGDP / ΣR, and modern value added (1−a_H)·GDP_i − q^A R_i > 0;
-    /// 3. sector mix from role tags; a_s = Σ_i v_i^s / ΣGDP; K = capital–output ratio · v;
-    /// 4. prices by inverting the goods markets (Sinkhorn scaling, polished by GSL hybrid
-    ///    Powell for N ≤ 200), then wages, employment and Abar in closed form, Abar of the
-    ///    first city (Chengdu in the default roster) = 1 in each sector;
+    /// 2. central transfers per resident; consumption C = (1−s)(GDP + T^c), saving, rent a_H C;
+    /// 3. rural output q_i R_i = primary value added (published shares, imputed where missing);
+    ///    modern value added GDP − q R − rent split by the published secondary/tertiary shares
+    ///    (rent is housing services, part of the tertiary sector) and, within a group, by
+    ///    role tags; K = capital–output ratio · v; investment allocated at base-year returns;
+    /// 4. per sector: the import share m_s that balances the region's sales at home
+    ///    (1−χ_s)ΣR^s with its spending (1−m_s)ΣZ^s; prices by inverting the home goods markets
+    ///    (Sinkhorn scaling, polished by GSL hybrid Powell for N ≤ 200); wages, employment and
+    ///    Abar in closed form, Abar of the first city = 1; import weights μ and the rest of
+    ///    China's demand ε from the shares;
     /// 5. amenities so that base-year migration matches the census (BLP contraction).
     public static func calibrate(roster: Roster, parameters: ModelParameters) throws -> CalibratedEconomy {
         try validate(roster: roster, parameters: parameters)
@@ -45,6 +50,7 @@ public enum Calibration {
         let sCount = sectors.count
         let aH = parameters.housingShare
         let aA = parameters.agricultureShare
+        let savingRate = parameters.savingRate
 
         // 1. Urban shares.
         let (urbanShares, estimated) = try estimateUrbanShares(cities: cities, parameters: parameters)
@@ -54,52 +60,93 @@ public enum Calibration {
         let gdp = cities.map(\.gdp2020)
         let totalGDP = gdp.reduce(0, +)
 
-        // 2. Rural productivity and modern value added.
-        let q = aA * totalGDP / rural.reduce(0, +)
+        // 2. Central transfers, consumption, saving, rent.
+        let totalPop = pop.reduce(0, +)
+        let central = pop.map { parameters.centralTransferShare * totalGDP * $0 / totalPop }
+        let consumption = (0..<n).map { (1 - savingRate) * (gdp[$0] + central[$0]) }
+        let saving = (0..<n).map { savingRate * (gdp[$0] + central[$0]) }
+        let rent = consumption.map { aH * $0 }
+
+        // 3. Rural output, modern value added and its mix, capital.
+        let shares = sectorShares(cities: cities)
+        var ruralOutput = [Double](repeating: 0, count: n)
         var modernVA = [Double](repeating: 0, count: n)
         for i in 0..<n {
-            modernVA[i] = (1 - aH) * gdp[i] - q * rural[i]
+            ruralOutput[i] = shares[i].map { $0.primary * gdp[i] } ?? aA * totalGDP * rural[i] / rural.reduce(0, +)
+            modernVA[i] = gdp[i] - ruralOutput[i] - rent[i]
             guard modernVA[i] > 0 else {
                 throw CalibrationError(message: String(
-                    format: "city '%@': 2020 GDP %.2f 亿元 is not above what its housing share and rural population alone produce (%.2f 亿元); no productivity can match it",
-                    cities[i].id, gdp[i], aH * gdp[i] + q * rural[i]))
+                    format: "city '%@': 2020 GDP %.2f 亿元 is not above its rural output and housing rent (%.2f 亿元); lower housing_share or check the sector shares",
+                    cities[i].id, gdp[i], ruralOutput[i] + rent[i]))
             }
         }
-
-        // 3. Sector mix, expenditure shares, capital.
+        let groups = Set(sectors.map(\.group))
+        let splitByGroup = groups.count == SectorGroup.allCases.count
         var mix = [Double](repeating: 0, count: n * sCount)
+        var revenue = [Double](repeating: 0, count: n * sCount)
         for i in 0..<n {
-            var total = 0.0
+            var tilt = [Double](repeating: 0, count: sCount)
             for s in 0..<sCount {
                 let tags = cities[i].roles.filter { sectors[s].roleTags.contains($0.tag) }.count
-                mix[i * sCount + s] = sectors[s].baseMix * (1 + parameters.roleTilt * Double(tags))
-                total += mix[i * sCount + s]
+                tilt[s] = sectors[s].baseMix * (1 + parameters.roleTilt * Double(tags))
             }
-            for s in 0..<sCount { mix[i * sCount + s] /= total }
+            if splitByGroup, let share = shares[i] {
+                let tertiary = share.tertiary * gdp[i] - rent[i]
+                guard tertiary > 0 else {
+                    throw CalibrationError(message: String(
+                        format: "city '%@': its tertiary value added (%.2f 亿元) is not above the housing rent the model imputes (%.2f 亿元); lower housing_share",
+                        cities[i].id, share.tertiary * gdp[i], rent[i]))
+                }
+                let groupVA: [SectorGroup: Double] = [.secondary: share.secondary * gdp[i], .tertiary: tertiary]
+                for group in SectorGroup.allCases {
+                    let members = (0..<sCount).filter { sectors[$0].group == group }
+                    var weight = members.reduce(0.0) { $0 + tilt[$1] }
+                    if weight == 0 { weight = Double(members.count); for s in members { tilt[s] = 1 } }
+                    for s in members { revenue[i * sCount + s] = groupVA[group]! * tilt[s] / weight }
+                }
+            } else {
+                let total = tilt.reduce(0, +)
+                for s in 0..<sCount { revenue[i * sCount + s] = modernVA[i] * tilt[s] / total }
+            }
+            let modern = (0..<sCount).reduce(0.0) { $0 + revenue[i * sCount + $1] }
+            for s in 0..<sCount { mix[i * sCount + s] = revenue[i * sCount + s] / modern }
         }
-        var revenue = [Double](repeating: 0, count: n * sCount)
-        var shares = [Double](repeating: 0, count: sCount)
-        for i in 0..<n { for s in 0..<sCount {
-            revenue[i * sCount + s] = mix[i * sCount + s] * modernVA[i]
-            shares[s] += revenue[i * sCount + s] / totalGDP
-        } }
         let capital = zip(revenue.indices, revenue).map { index, v in
             sectors[index % sCount].capitalShare > 0 ? parameters.capitalOutputRatio * v : 0
         }
+        // Modern consumption shares a_s: the sectors' consumption weights scaled to
+        // 1 − a_H − a_A (or, when no sector has one, in proportion to the region's output).
+        let modernShare = 1 - aH - aA
+        var regionRevenue = [Double](repeating: 0, count: sCount)
+        for i in 0..<n { for s in 0..<sCount { regionRevenue[s] += revenue[i * sCount + s] } }
+        let declared = sectors.map(\.consumptionWeight)
+        let weights = declared.reduce(0, +) > 0 ? declared : regionRevenue
+        let expenditureShares = weights.map { modernShare * $0 / weights.reduce(0, +) }
+        let spending = baseInvestmentSpending(
+            saving: saving, capital: capital, sectors: sectors, cities: n, parameters: parameters)
         let times = TravelTimes.matrix(cities: cities, links: roster.links, parameters: parameters)
-        let structure = EconomyStructure(
-            cityIDs: cities.map(\.id), sectors: sectors, expenditureShares: shares,
+        var structure = EconomyStructure(
+            cityIDs: cities.map(\.id), sectors: sectors, expenditureShares: expenditureShares,
             housingShare: aH, agglomeration: parameters.agglomeration, travelTimes: times)
+        structure.entryBarriers = Migration.entryBarriers(urbanPopulation: urban, parameters: parameters)
 
-        // 4. Prices, wages, employment, productivity.
-        let expenditure = gdp  // no transfers in the base year: E_i = GDP_i
+        // 4. Imports, prices, wages, employment, productivity, external demand.
         var prices = [Double](repeating: 0, count: n * sCount)
+        var importShare = [Double](repeating: 0, count: sCount)
         for s in 0..<sCount {
-            try checkSolvable(sector: sectors[s], revenue: (0..<n).map { revenue[$0 * sCount + s] },
-                              weights: structure.tradeWeights[s], cityIDs: structure.cityIDs)
             let v = (0..<n).map { revenue[$0 * sCount + s] }
+            try checkSolvable(sector: sectors[s], revenue: v, weights: structure.tradeWeights[s], cityIDs: structure.cityIDs)
+            let chi = sectors[s].exportShare
+            let z = (0..<n).map { expenditureShares[s] * consumption[$0] + structure.investmentShares[s] * spending[$0] }
+            let m = 1 - (1 - chi) * v.reduce(0, +) / z.reduce(0, +)
+            guard m >= 0, m < 1 else {
+                throw CalibrationError(message: String(
+                    format: "sector '%@': the region's base-year sales at home, (1 − export_share) · output = %.1f 亿元, exceed its own spending on the sector (%.1f 亿元), which would need an import share of %.3f, outside [0, 1); raise sectors.%@.export_share or its consumption_weight",
+                    sectors[s].id, (1 - chi) * v.reduce(0, +), z.reduce(0, +), m, sectors[s].id))
+            }
+            importShare[s] = m
             let x = try invertGoodsMarket(
-                revenue: v, expenditure: expenditure.map { shares[s] * $0 },
+                revenue: v.map { (1 - chi) * $0 }, expenditure: z.map { (1 - m) * $0 },
                 weights: structure.tradeWeights[s], sector: sectors[s].id, cityIDs: structure.cityIDs)
             for i in 0..<n {
                 let price = Foundation.pow(x[i], 1 / (1 - sectors[s].elasticity))
@@ -129,7 +176,7 @@ public enum Calibration {
             productivity[k] = a / Foundation.pow(urban[i], parameters.agglomeration)
         } }
         // Normalise: scaling sector s's prices by c scales its Abar by 1/c; make the first
-        // city's Abar 1.
+        // city's Abar 1. The rest of China's weight and demand are set after, in those units.
         for s in 0..<sCount {
             let c = productivity[s]
             for i in 0..<n {
@@ -137,15 +184,30 @@ public enum Calibration {
                 prices[i * sCount + s] *= c
             }
         }
+        var externalDemand = [Double](repeating: 0, count: n * sCount)
+        var importWeights = [Double](repeating: 0, count: n * sCount)
+        for s in 0..<sCount {
+            let oneMinusSigma = 1 - sectors[s].elasticity
+            let x = (0..<n).map { Foundation.pow(prices[$0 * sCount + s], oneMinusSigma) }
+            var home = [Double](repeating: 0, count: n)
+            BLAS.gemv(transpose: true, rows: n, columns: n, a: structure.tradeWeights[s], x: x, y: &home)
+            for j in 0..<n {
+                let v = j * sCount + s
+                importWeights[v] = importShare[s] / (1 - importShare[s]) * home[j]
+                externalDemand[v] = sectors[s].exportShare * revenue[v] / x[j]
+            }
+        }
+        structure.importWeights = importWeights
 
-        let publicServices = gdp.map {
-            parameters.publicSpendingShare * parameters.taxRate * $0 / parameters.publicServiceDepreciation
+        let publicServices = (0..<n).map {
+            parameters.publicSpendingShare * (parameters.taxRate * gdp[$0] + central[$0]) / parameters.publicServiceDepreciation
         }
         var state = EconomyState(
             urbanPopulation: urban, ruralPopulation: rural, capital: capital,
-            productivity: productivity, ruralProductivity: Array(repeating: q, count: n),
+            productivity: productivity, ruralProductivity: (0..<n).map { ruralOutput[$0] / rural[$0] },
             housing: pop, publicServices: publicServices,
-            transfers: Array(repeating: 0, count: n), amenity: Array(repeating: 1, count: n))
+            transfers: Array(repeating: 0, count: n), amenity: Array(repeating: 1, count: n),
+            externalDemand: externalDemand, centralTransfers: central)
 
         // The calibrated prices and wages are the equilibrium: one solve from them confirms it
         // and fills in every derived quantity (with the solver `auto` picks for this size).
@@ -166,7 +228,7 @@ public enum Calibration {
         var targets = [Double](repeating: 0, count: n)
         for i in 0..<n {
             let p2010 = cities[i].population2010 / 1e4
-            let natural = p2010 * (Foundation.pow(1 + parameters.naturalGrowth, years) - 1)
+            let natural = p2010 * (Foundation.pow(1 + parameters.calibrationNaturalGrowth, years) - 1)
             targets[i] = (pop[i] - p2010 - natural) / years
         }
         let external = targets.reduce(0, +)
@@ -181,6 +243,59 @@ public enum Calibration {
             structure: structure, state: state, equilibrium: equilibrium, urbanShares: urbanShares,
             urbanShareEstimated: estimated, sectorMix: mix, migrationTargets: targets,
             externalMigration: external)
+    }
+
+    /// Sector shares of each city's GDP: the roster's, normalised to sum to 1; for a city
+    /// without them, the GDP-weighted shares of its province's cities that have them (nil
+    /// when none has).
+    static func sectorShares(cities: [City]) -> [SectorShares?] {
+        var byProvince: [String: (Double, Double, Double, Double)] = [:]
+        for city in cities {
+            guard let s = city.sectorShares2020?.normalised else { continue }
+            var t = byProvince[city.province] ?? (0, 0, 0, 0)
+            t.0 += s.primary * city.gdp2020
+            t.1 += s.secondary * city.gdp2020
+            t.2 += s.tertiary * city.gdp2020
+            t.3 += city.gdp2020
+            byProvince[city.province] = t
+        }
+        return cities.map { city in
+            if let s = city.sectorShares2020 { return s.normalised }
+            guard let t = byProvince[city.province] else { return nil }
+            return SectorShares(primary: t.0 / t.3, secondary: t.1 / t.3, tertiary: t.2 / t.3)
+        }
+    }
+
+    /// Base-year investment spending of each city (productive investment installed there
+    /// plus its housing construction), with the allocation of `TradeEquilibrium` at the
+    /// base-year returns r = β/κ (capital–output ratio κ), no subsidy and no fund.
+    static func baseInvestmentSpending(
+        saving: [Double], capital: [Double], sectors: [Sector], cities n: Int, parameters p: ModelParameters
+    ) -> [Double] {
+        let sCount = sectors.count
+        var weight = [Double](repeating: 0, count: n * sCount)
+        for i in 0..<n { for s in 0..<sCount where sectors[s].capitalShare > 0 && capital[i * sCount + s] > 0 {
+            weight[i * sCount + s] = capital[i * sCount + s] * Foundation.pow(sectors[s].capitalShare / p.capitalOutputRatio, p.returnElasticity)
+        } }
+        let poolTotal = weight.reduce(0, +)
+        var spending = saving.map { p.residentialInvestmentShare * $0 }
+        var pooled = 0.0
+        for i in 0..<n {
+            let own = (1 - p.residentialInvestmentShare) * saving[i]
+            let home = (0..<sCount).reduce(0.0) { $0 + weight[i * sCount + $1] }
+            if home > 0 {
+                spending[i] += p.homeBias * own
+                pooled += (1 - p.homeBias) * own
+            } else {
+                pooled += own
+            }
+        }
+        guard poolTotal > 0 else { return zip(spending, saving).map { $0 + (1 - p.residentialInvestmentShare) * $1 } }
+        for i in 0..<n {
+            let share = (0..<sCount).reduce(0.0) { $0 + weight[i * sCount + $1] } / poolTotal
+            spending[i] += pooled * share
+        }
+        return spending
     }
 
     // MARK: - Steps
@@ -308,8 +423,9 @@ public enum Calibration {
     }
 
     /// Amenities B_j such that logit migration at the base-year equilibrium gives the target
-    /// net migration: with δ_j = θ ln V_j, inflow_j(δ) = Σ_i ν L_i π_ij must equal ν L_j + m_j;
-    /// iterate δ ← δ + ln(target) − ln(inflow) (Berry's contraction), δ_0 fixed so B_0 = 1.
+    /// net migration: with δ_j = θ ln V_j + λ ln L_j, arrivals_j(δ) = Σ_i (ν L_i + u R_i) π_ij
+    /// must equal ν L_j + u R_j + m_j; iterate δ ← δ + ln(target) − ln(arrivals) (Berry's
+    /// contraction), δ_0 fixed so B_0 = 1.
     static func calibrateAmenities(
         state: EconomyState, equilibrium: Equilibrium, structure: EconomyStructure, cities: [City],
         targets: [Double], parameters: ModelParameters
@@ -319,44 +435,45 @@ public enum Calibration {
         base.amenity = Array(repeating: 1, count: n)
         let v0 = Utility.realUtility(state: base, equilibrium: equilibrium, structure: structure, parameters: parameters)
         let migration = Migration(structure: structure, cities: cities, parameters: parameters)
-        let nu = parameters.migrationRate
         let theta = parameters.migrationElasticity
+        let movers = migration.movers(urbanPopulation: state.urbanPopulation, ruralPopulation: state.ruralPopulation)
         var wanted = [Double](repeating: 0, count: n)
         for j in 0..<n {
-            wanted[j] = nu * state.urbanPopulation[j] + targets[j]
+            wanted[j] = movers[j] + targets[j]
             guard wanted[j] > 0 else {
-                throw CalibrationError(message: "city '\(cities[j].id)': base-year net out-migration \(-targets[j]) (10^4 persons a year) exceeds the \(nu * state.urbanPopulation[j]) who reconsider their location each year; raise migration_rate")
+                throw CalibrationError(message: "city '\(cities[j].id)': base-year net out-migration \(-targets[j]) (10^4 persons a year) exceeds the \(movers[j]) who move or reconsider their location each year; raise migration_rate or urbanisation_rate")
             }
         }
-        var delta = v0.map { theta * Foundation.log($0) }
+        let baseDelta = migration.delta(utility: v0, urbanPopulation: state.urbanPopulation)
+        var delta = baseDelta
         var gap = Double.infinity
         var iteration = 0
         while gap > 1e-13 && iteration < 20_000 {
-            let inflow = migration.inflows(delta: delta, urbanPopulation: state.urbanPopulation)
+            let inflow = migration.inflows(delta: delta, urbanPopulation: state.urbanPopulation, ruralPopulation: state.ruralPopulation)
             gap = 0
             for j in 0..<n {
                 let step = Foundation.log(wanted[j] / inflow[j])
                 gap = max(gap, abs(step))
                 delta[j] += step
             }
-            let shift = delta[0] - theta * Foundation.log(v0[0])
+            let shift = delta[0] - baseDelta[0]
             for j in 0..<n { delta[j] -= shift }
             iteration += 1
         }
         guard gap <= 1e-10 else {
             throw CalibrationError(message: "amenity calibration did not converge (gap \(gap) after \(iteration) iterations)")
         }
-        // ln B_j = δ_j/θ − ln V_j: with a small θ the amenities that rationalise the census
+        // ln B_j = (δ_j − δ_j(B = 1))/θ: with a small θ the amenities that rationalise the census
         // migration differ by factors beyond a double (θ = 0.001 needs e^1000): refuse before
         // the run rather than let utility under- or overflow at its first tick.
-        let logAmenity = (0..<n).map { delta[$0] / theta - Foundation.log(v0[$0]) }
+        let logAmenity = (0..<n).map { (delta[$0] - baseDelta[$0]) / theta }
         let spread = logAmenity.max()! - logAmenity.min()!
         guard logAmenity.allSatisfy(\.isFinite), spread < Self.maximumLogAmenitySpread else {
             throw CalibrationError(message: String(
                 format: "parameter 'migration_elasticity': with θ = %g the amenities that reproduce base-year migration would differ between cities by a factor e^%.0f, beyond what the model can represent (at most e^%.0f); the elasticity is too small for the census migration: raise migration_elasticity (the default is %g)",
                 theta, spread, Self.maximumLogAmenitySpread, ModelParameters().migrationElasticity))
         }
-        return (0..<n).map { Foundation.exp(delta[$0] / theta) / v0[$0] }
+        return logAmenity.map { Foundation.exp($0) }
     }
 
     /// Largest spread of ln B across cities the calibration accepts: utilities V = B·w/P of

@@ -19,6 +19,14 @@ public struct EconomyStructure: Sendable {
     public private(set) var travelTimes: [Double]
     /// Trade weights τ_ij^(1−σ_s) of each sector: `tradeWeights[s][i*N + j]`.
     public private(set) var tradeWeights: [[Double]]
+    /// Weight μ_j^s of the rest of China's variety of sector s in city j's price index
+    /// (its price is the numeraire, 1), by `j*S + s`: `Φ_j^s = Σ_k T_kj^s (p_k^s)^(1−σ_s) + μ_j^s`.
+    /// All zero for a closed region (the core–periphery model), whose price level agriculture pins.
+    public var importWeights: [Double]
+    /// Shares b_s of the investment bundle by sector (sum 1).
+    public var investmentShares: [Double]
+    /// Registration barrier on entering each city, logit units (nil: `hukou_barrier` everywhere).
+    public var entryBarriers: [Double]?
 
     /// Number of cities N.
     public var cityCount: Int { cityIDs.count }
@@ -26,6 +34,18 @@ public struct EconomyStructure: Sendable {
     public var sectorCount: Int { sectors.count }
     /// Expenditure share a_A on agriculture, 1 − a_H − Σ a_s.
     public var agricultureShare: Double { 1 - housingShare - expenditureShares.reduce(0, +) }
+    /// True when the region trades with the rest of China (some import weight is positive).
+    public var isOpen: Bool { importWeights.contains { $0 > 0 } }
+
+    /// The investment bundle's shares: the sectors' `investmentShare`, or when none is set,
+    /// the modern consumption mix a_s / Σ a_s.
+    static func bundleShares(sectors: [Sector], expenditureShares: [Double]) -> [Double] {
+        let declared = sectors.map(\.investmentShare)
+        let total = declared.reduce(0, +)
+        if total > 0 { return declared.map { $0 / total } }
+        let modern = expenditureShares.reduce(0, +)
+        return expenditureShares.map { modern > 0 ? $0 / modern : 1 / Double(sectors.count) }
+    }
 
     /// Builds the structure with iceberg costs τ_ij^s = exp(κ_s t_ij) from travel times.
     public init(
@@ -41,6 +61,9 @@ public struct EconomyStructure: Sendable {
         self.agglomeration = agglomeration
         self.travelTimes = travelTimes
         self.tradeWeights = []
+        self.importWeights = Array(repeating: 0, count: cityIDs.count * sectors.count)
+        self.investmentShares = Self.bundleShares(sectors: sectors, expenditureShares: expenditureShares)
+        self.entryBarriers = nil
         self.tradeWeights = sectors.map { Self.weights(sector: $0, travelTimes: travelTimes) }
     }
 
@@ -58,6 +81,9 @@ public struct EconomyStructure: Sendable {
         self.housingShare = housingShare
         self.agglomeration = agglomeration
         self.travelTimes = [Double](repeating: 0, count: n * n)
+        self.importWeights = Array(repeating: 0, count: n * sectors.count)
+        self.investmentShares = Self.bundleShares(sectors: sectors, expenditureShares: expenditureShares)
+        self.entryBarriers = nil
         self.tradeWeights = zip(sectors, icebergCosts).map { sector, tau in
             tau.map { Foundation.pow($0, 1 - sector.elasticity) }
         }
@@ -94,17 +120,27 @@ public struct EconomyState: Sendable, Equatable {
     public var housing: [Double]
     /// Public-service stock G_i, 亿元.
     public var publicServices: [Double]
-    /// Net intergovernmental transfers received T_i, 亿元 per year (Σ_i T_i = 0).
+    /// Net transfers between the region's governments received T_i, 亿元 per year (set by
+    /// policies; Σ_i T_i is zero, or minus what governments pay into an investment fund).
     public var transfers: [Double]
     /// Amenity B_i of living in the city (calibrated, §5), utility multiplier.
     public var amenity: [Double]
-    /// Spending from outside the region on each variety, 亿元 per year (opening policy).
+    /// Extra spending from outside the region on each variety set by policy, 亿元 per year
+    /// (opening policy), on top of `externalDemand`.
     public var exports: [Double]
+    /// Demand shifter ε_i^s of the rest of China for each variety: it spends
+    /// `ε_i^s (p_i^s)^(1−σ_s)` 亿元 a year on it (calibrated to base-year export shares, §5;
+    /// grows at `external_demand_growth`).
+    public var externalDemand: [Double]
+    /// Transfers from the central government received by each city, 亿元 per year (from
+    /// outside the region: not part of the zero-sum `transfers`).
+    public var centralTransfers: [Double]
 
     public init(
         urbanPopulation: [Double], ruralPopulation: [Double], capital: [Double],
         productivity: [Double], ruralProductivity: [Double], housing: [Double],
-        publicServices: [Double], transfers: [Double], amenity: [Double], exports: [Double]? = nil
+        publicServices: [Double], transfers: [Double], amenity: [Double], exports: [Double]? = nil,
+        externalDemand: [Double]? = nil, centralTransfers: [Double]? = nil
     ) {
         self.urbanPopulation = urbanPopulation
         self.ruralPopulation = ruralPopulation
@@ -116,6 +152,8 @@ public struct EconomyState: Sendable, Equatable {
         self.transfers = transfers
         self.amenity = amenity
         self.exports = exports ?? Array(repeating: 0, count: capital.count)
+        self.externalDemand = externalDemand ?? Array(repeating: 0, count: capital.count)
+        self.centralTransfers = centralTransfers ?? Array(repeating: 0, count: urbanPopulation.count)
     }
 
     /// Resident population L_i + R_i, 10^4 persons.

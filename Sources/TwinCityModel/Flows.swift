@@ -21,9 +21,11 @@ public struct TickFlows: Sendable {
     public var naturalGrowth: [Double]
     /// Rural residents who became urban, 10^4 persons.
     public var urbanisation: [Double]
-    /// Gross investment installed (savings and fund injections), by variety, 亿元.
+    /// Gross investment installed (saving and fund injections), by variety, 亿元 of
+    /// base-year investment goods (capital units).
     public var investment: [Double]
-    /// Capital injected by an investment fund, by variety, 亿元 (part of `investment`).
+    /// Capital injected by an investment fund, by variety, nominal 亿元 (spent on investment
+    /// goods; part of `investment` once deflated).
     public var fundInvestment: [Double]
     /// Every relocation of the tick by origin, destination and sector.
     public var relocations: [Relocation]
@@ -55,10 +57,10 @@ public struct TickFlows: Sendable {
 /// State vector y = [L (N), R (N), K (N·S), G (N), H (N), ∫L dt (N), ∫K dt (N·S),
 /// ∫out dt (N), ∫in dt (N)], the last two used by the replicator rule only.
 ///
-///     dL_i/dt = ν e^δ_i (Wᵀ(L ⊘ D))_i − ν L_i + n L_i + u R_i      (logit)
+///     dL_i/dt = e^δ_i (Wᵀ((νL + uR) ⊘ D))_i − ν L_i + n L_i         (logit, rural movers included)
 ///     dL_i/dt = γ L_i (V_i − V̄(L)) + n L_i + u R_i                (replicator)
 ///     dR_i/dt = (n − u) R_i
-///     dK_i^s/dt = I_i^s + X_i^s − δ K_i^s + Σ_j ρ_ji^s K_j^s − (Σ_j ρ_ij^s) K_i^s
+///     dK_i^s/dt = I_i^s / P^I_i + X_i^s − δ K_i^s + Σ_j ρ_ji^s K_j^s − (Σ_j ρ_ij^s) K_i^s
 ///     dG_i/dt = spend_i − δ_G G_i,    dH_i/dt = g_H H_i
 final class FlowSystem {
     let n: Int
@@ -119,12 +121,12 @@ final class FlowSystem {
         switch p.migrationRule {
         case .logit:
             let (attraction, denominators) = (self.attraction, self.denominators)
-            for i in 0..<n { ratio[i] = y[o.l + i] / denominators[i] }
+            for i in 0..<n { ratio[i] = (p.migrationRate * y[o.l + i] + urbanise * y[o.r + i]) / denominators[i] }
             migration.transposedProduct(ratio.baseAddress!, into: through.baseAddress!, scratch: scratch.baseAddress!)
             for i in 0..<n {
-                let inflow = p.migrationRate * attraction[i] * through[i]
+                let inflow = attraction[i] * through[i]
                 let outflow = p.migrationRate * y[o.l + i]
-                dydt[o.l + i] = inflow - outflow + natural * y[o.l + i] + urbanise * y[o.r + i]
+                dydt[o.l + i] = inflow - outflow + natural * y[o.l + i]
                 // Movers between cities only (staying excluded), for the OD accounts.
                 dydt[o.out + i] = 0
                 dydt[o.into + i] = 0
@@ -371,9 +373,9 @@ public final class FlowIntegrator {
     /// Sets the frozen coefficients from the tick's equilibrium and the agents' instruments,
     /// integrates over `dt` years, updates `state` in place and returns what moved.
     ///
-    /// - Investment: savers of i put `s·Y_i`; a share h at home, spread over i's sectors
-    ///   ∝ K_i^s (r_i^s)^θ_K; the rest pooled and spread over all varieties
-    ///   ∝ K_j^s (r_j^s/(1−sub_j))^θ_K.
+    /// - Investment: the equilibrium's nominal investment by variety (saving allocated at the
+    ///   tick's returns, fund injections included), installed as capital at the city's
+    ///   investment-goods price relative to the base year, `I / (P^I_i / P^I_i(base))`.
     /// - Relocation: `ρ_ij^s = ρ0 · K_j^s/ΣK^s · max(0, ln(r_j^s/(1−sub_j)) − ln r_i^s − c_K t_ij − e_i)`.
     /// - External industry: `x · ΣK^s` a year, spread like pooled investment and multiplied
     ///   by each city's designation weight, plus the policies' extra inflow.
@@ -382,7 +384,7 @@ public final class FlowIntegrator {
     ///   housing growth adds to g_H.
     public func integrate(
         state: inout EconomyState, equilibrium eq: Equilibrium, utility: [Double], agents: [CityAgent],
-        income: [Double], publicSpending: [Double], travelTimes: [Double],
+        baseInvestmentPrice: [Double], publicSpending: [Double], travelTimes: [Double],
         effects: PolicyEffects, year: Double, dt: Double
     ) throws -> TickFlows {
         let p = parameters
@@ -394,38 +396,24 @@ public final class FlowIntegrator {
         // Migration weights.
         sys.utility = utility
         if p.migrationRule == .logit {
-            let delta = utility.map { p.migrationElasticity * Foundation.log($0) }
+            let delta = sys.migration.delta(utility: utility, urbanPopulation: state.urbanPopulation)
             (sys.attraction, sys.denominators) = sys.migration.choiceWeights(delta: delta)
         }
-        // Investment.
+        // Investment: the equilibrium's, in real terms; the external inflow of industry is
+        // spread like pooled investment (∝ K (r/(1−sub))^θ_K).
         var attractiveness = [Double](repeating: 0, count: vCount)
-        var homeWeight = [Double](repeating: 0, count: vCount)
-        var poolTotal = 0.0
         for i in 0..<n { for s in 0..<sCount {
             let v = i * sCount + s
             guard state.capital[v] > 0, eq.returns[v] > 0, !blocked[v] else { continue }
             let lnr = Foundation.log(eq.returns[v])
-            homeWeight[v] = state.capital[v] * Foundation.exp(p.returnElasticity * lnr)
             attractiveness[v] = state.capital[v] * Foundation.exp(p.returnElasticity * (lnr - Foundation.log(1 - agents[i].subsidy)))
-            poolTotal += attractiveness[v]
         } }
-        let savings = income.map { p.savingRate * $0 }
-        let homeTotals = (0..<n).map { i in (0..<sCount).reduce(0.0) { $0 + homeWeight[i * sCount + $1] } }
-        // Savers whose own city has no variety to invest in (every one blocked by a cap, or
-        // without capital or return) put their home share into the pool as well: otherwise
-        // it would be invested nowhere and investment would fall short of savings.
-        let outwardShare = homeTotals.map { $0 > 0 ? 1 - p.homeBias : 1 }
-        let pooled = (0..<n).reduce(0.0) { $0 + savings[$1] * outwardShare[$1] }
+        let realPrice = (0..<n).map { eq.investmentPriceIndex[$0] / baseInvestmentPrice[$0] }
         var investment = [Double](repeating: 0, count: vCount)
-        for i in 0..<n {
-            let home = homeTotals[i]
-            for s in 0..<sCount {
-                let v = i * sCount + s
-                if home > 0 { investment[v] += p.homeBias * savings[i] * homeWeight[v] / home }
-                if poolTotal > 0 { investment[v] += pooled * attractiveness[v] / poolTotal }
-            }
-        }
-        for v in 0..<vCount { investment[v] += effects.fundInvestment[v] }
+        for i in 0..<n { for s in 0..<sCount {
+            let v = i * sCount + s
+            investment[v] = eq.investment[v] / realPrice[i]
+        } }
         // External industry.
         var external = [Double](repeating: 0, count: vCount)
         for s in 0..<sCount {
@@ -500,7 +488,7 @@ public final class FlowIntegrator {
             let (accessibility, attraction, denominators) = (sys.migration.accessibility, sys.attraction, sys.denominators)
             flows.population.withUnsafeMutableBufferPointer { population in
                 for i in 0..<n {
-                    let movers = p.migrationRate * y[o.cumL + i] / denominators[i]
+                    let movers = (p.migrationRate * y[o.cumL + i] + p.urbanisationRate * ruralIntegral(startR[i], dt: dt)) / denominators[i]
                     for j in 0..<n where j != i {
                         population[i * n + j] = movers * accessibility[i * n + j] * attraction[j]
                     }
@@ -516,13 +504,11 @@ public final class FlowIntegrator {
                 } }
             }
         }
-        let poolShare = (0..<n).map { j in
-            poolTotal > 0 ? (0..<sCount).reduce(0.0) { $0 + attractiveness[j * sCount + $1] } / poolTotal : 0
-        }
+        // Saving pooled by i and installed in j, nominal (the equilibrium's allocation).
         flows.capital.withUnsafeMutableBufferPointer { capital in
             for i in 0..<n {
-                let outward = savings[i] * outwardShare[i] * dt
-                for j in 0..<n where j != i { capital[i * n + j] = outward * poolShare[j] }
+                let outward = eq.pooledSaving[i] * dt
+                for j in 0..<n where j != i { capital[i * n + j] = outward * eq.poolShare[j] }
             }
         }
         flows.relocations.reserveCapacity(relocation.reduce(0) { $0 + $1.count })

@@ -2,17 +2,25 @@
 import Foundation
 import TwinCityGSL
 
-/// Moving choice of urban residents: each year a share ν reconsiders, and a resident of i
-/// chooses j with probability `π_ij = exp(δ_j − c_ij) / Σ_k exp(δ_k − c_ik)`, where
-/// `δ_j = θ ln V_j` and `c_ij = m_L t_ij + b_ij` (zero for staying; `b_ij` the registration
-/// barrier, plus the provincial barrier across a provincial line).
+/// Moving choice: each year a share ν of urban residents reconsiders where to live, and a
+/// share u of rural residents moves into an urban area; a mover from i chooses the urban
+/// area of j with probability `π_ij = exp(δ_j − c_ij) / Σ_k exp(δ_k − c_ik)`, where
+/// `δ_j = θ ln V_j + λ ln L_j` (utility and the gravity size term) and
+/// `c_ij = m_L t_ij + s_ij (b_j + b_P·[province_i ≠ province_j])` for j ≠ i, zero for i
+/// itself: b_j is the registration wedge of entering j (`hukou_barrier` for a city of at
+/// least `hukou_threshold` urban residents, `small_city_hukou_barrier` below), b_P the
+/// provincial barrier, s_ij the policies' scale.
 ///
-/// With `W_ij = exp(−c_ij)`, inflows are `ν e^δ ⊙ Wᵀ(L ⊘ W e^δ)`: two matrix–vector products.
+/// With `W_ij = exp(−c_ij)`, inflows are `e^δ ⊙ Wᵀ((νL + uR) ⊘ W e^δ)`: two matrix–vector
+/// products.
 public struct Migration: Sendable {
     /// `W_ij = exp(−c_ij)`, N×N row-major.
     public private(set) var accessibility: [Double]
     let n: Int
     let rate: Double
+    let ruralRate: Double
+    let elasticity: Double
+    let sizeElasticity: Double
     /// Whether W equals its transpose (travel times and barriers symmetric): its products
     /// then read only the upper triangle (`SymmetricProduct`).
     let symmetric: Bool
@@ -20,19 +28,31 @@ public struct Migration: Sendable {
     public init(structure: EconomyStructure, cities: [City], parameters: ModelParameters) {
         self.init(
             travelTimes: structure.travelTimes, provinces: cities.map(\.province), parameters: parameters,
-            barrierScale: Array(repeating: 1, count: cities.count * cities.count))
+            barrierScale: Array(repeating: 1, count: cities.count * cities.count),
+            entryBarriers: structure.entryBarriers)
+    }
+
+    /// The registration wedge of entering each city: `hukou_barrier` where the urban
+    /// population is at least `hukou_threshold`, `small_city_hukou_barrier` elsewhere.
+    public static func entryBarriers(urbanPopulation: [Double], parameters: ModelParameters) -> [Double] {
+        urbanPopulation.map { $0 >= parameters.hukouThreshold ? parameters.hukouBarrier : parameters.smallCityHukouBarrier }
     }
 
     /// `barrierScale[i*N+j]` multiplies the registration barriers of the move i→j (policies
-    /// that ease registration set it below 1).
-    public init(travelTimes: [Double], provinces: [String], parameters: ModelParameters, barrierScale: [Double]) {
+    /// that ease registration set it below 1); `entryBarriers` gives b_j (nil: `hukou_barrier`
+    /// for every city).
+    public init(travelTimes: [Double], provinces: [String], parameters: ModelParameters, barrierScale: [Double], entryBarriers: [Double]? = nil) {
         let n = provinces.count
         self.n = n
         self.rate = parameters.migrationRate
+        self.ruralRate = parameters.urbanisationRate
+        self.elasticity = parameters.migrationElasticity
+        self.sizeElasticity = parameters.destinationSizeElasticity
+        let entry = entryBarriers ?? Array(repeating: parameters.hukouBarrier, count: n)
         var w = [Double](repeating: 1, count: n * n)
         for i in 0..<n {
             for j in 0..<n where j != i {
-                var barrier = parameters.hukouBarrier
+                var barrier = entry[j]
                 if provinces[i] != provinces[j] { barrier += parameters.provincialBarrier }
                 let cost = parameters.migrationCostPerHour * travelTimes[i * n + j] + barrier * barrierScale[i * n + j]
                 w[i * n + j] = Foundation.exp(-cost)
@@ -77,17 +97,35 @@ public struct Migration: Sendable {
         return (attraction, product(attraction))
     }
 
-    /// Yearly inflows (movers arriving, staying included) to each city at log-utility index δ.
-    public func inflows(delta: [Double], urbanPopulation: [Double]) -> [Double] {
-        let (attraction, denominators) = choiceWeights(delta: delta)
-        return inflows(attraction: attraction, denominators: denominators, urbanPopulation: urbanPopulation)
+    /// The choice index δ_j = θ ln V_j + λ ln L_j.
+    public func delta(utility: [Double], urbanPopulation: [Double]) -> [Double] {
+        (0..<n).map { elasticity * Foundation.log(utility[$0]) + sizeElasticity * Foundation.log(urbanPopulation[$0]) }
     }
 
-    /// Inflows with frozen choice weights: linear in L, as in the flow integration.
-    public func inflows(attraction: [Double], denominators: [Double], urbanPopulation: [Double]) -> [Double] {
-        let ratio = (0..<n).map { urbanPopulation[$0] / denominators[$0] }
+    /// Movers a year from each city: ν L_i + u R_i.
+    public func movers(urbanPopulation: [Double], ruralPopulation: [Double]) -> [Double] {
+        (0..<n).map { rate * urbanPopulation[$0] + ruralRate * ruralPopulation[$0] }
+    }
+
+    /// Expected utility (inclusive value) of a mover from each city, `ln Σ_k W_ik e^δ_k`, in
+    /// logit units: it rises whenever a cost of moving falls.
+    public func inclusiveValue(delta: [Double]) -> [Double] {
+        let denominators = choiceWeights(delta: delta).denominators
+        let top = delta.max() ?? 0
+        return denominators.map { Foundation.log($0) + top }
+    }
+
+    /// Yearly arrivals in each city's urban area (staying included) at choice index δ.
+    public func inflows(delta: [Double], urbanPopulation: [Double], ruralPopulation: [Double]) -> [Double] {
+        let (attraction, denominators) = choiceWeights(delta: delta)
+        return inflows(attraction: attraction, denominators: denominators, movers: movers(urbanPopulation: urbanPopulation, ruralPopulation: ruralPopulation))
+    }
+
+    /// Arrivals with frozen choice weights: linear in the movers, as in the flow integration.
+    public func inflows(attraction: [Double], denominators: [Double], movers: [Double]) -> [Double] {
+        let ratio = (0..<n).map { movers[$0] / denominators[$0] }
         let through = product(transpose: true, ratio)
-        return (0..<n).map { rate * attraction[$0] * through[$0] }
+        return (0..<n).map { attraction[$0] * through[$0] }
     }
 
     /// Choice probability π_ij with frozen weights.

@@ -61,8 +61,8 @@ extension ModelParameters {
     /// Every scalar parameter by its scenario key. Sector parameters are addressed as
     /// `sectors.<id>.<field>` (see `sectorFields`).
     public static let catalog: [ParameterInfo] = [
-        entry("housing_share", \.housingShare, "share of expenditure", 0, 1, upperOpen: true, "expenditure share a_H on local housing"),
-        entry("agriculture_share", \.agricultureShare, "share of expenditure", 0, 1, lowerOpen: true, upperOpen: true, "expenditure share a_A on agriculture (numeraire)"),
+        entry("housing_share", \.housingShare, "share of consumption", 0, 1, upperOpen: true, "consumption share a_H on local housing"),
+        entry("agriculture_share", \.agricultureShare, "share of consumption", 0, 1, lowerOpen: true, upperOpen: true, "consumption share a_A on agriculture (bought at the national price)"),
         entry("agglomeration", \.agglomeration, "elasticity", 0, 1, "elasticity of productivity to urban population"),
         entry("role_tilt", \.roleTilt, "weight per tag", 0, .infinity, "tilt of a city's initial sector mix per sector role tag"),
         entry("urban_share_slope", \.urbanShareSlope, "logit slope", 0, .infinity, "slope of estimated urban share in log GDP per capita"),
@@ -75,21 +75,28 @@ extension ModelParameters {
         entry("migration_rate", \.migrationRate, "per year", 0, 1, "share of urban residents who reconsider where to live"),
         entry("migration_elasticity", \.migrationElasticity, "elasticity", 0, .infinity, lowerOpen: true, "elasticity of destination choice to log real utility"),
         entry("migration_cost_per_hour", \.migrationCostPerHour, "logit units per hour", 0, .infinity, "moving cost per hour of travel time"),
-        entry("hukou_barrier", \.hukouBarrier, "logit units", 0, .infinity, "registration barrier on any move between cities"),
+        entry("hukou_barrier", \.hukouBarrier, "logit units", 0, .infinity, "registration barrier on entering a large city"),
+        entry("small_city_hukou_barrier", \.smallCityHukouBarrier, "logit units", 0, .infinity, "registration barrier on entering a city below the threshold"),
+        entry("hukou_threshold", \.hukouThreshold, "10^4 urban residents", 0, .infinity, "urban population from which a city keeps the full barrier"),
+        entry("destination_size_elasticity", \.destinationSizeElasticity, "elasticity", 0, 2, "elasticity of a destination's attraction to its population"),
         entry("provincial_barrier", \.provincialBarrier, "logit units", 0, .infinity, "extra barrier across a provincial line"),
         entry("replicator_speed", \.replicatorSpeed, "per year per unit utility gap", 0, .infinity, "speed γ of the replicator migration rule"),
         entry("natural_growth", \.naturalGrowth, "per year", -0.1, 0.1, "natural growth rate of population"),
-        entry("urbanisation_rate", \.urbanisationRate, "per year", 0, 1, "share of rural population becoming urban each year"),
+        entry("calibration_natural_growth", \.calibrationNaturalGrowth, "per year", -0.1, 0.1, "natural growth rate of 2010–2020 netted out of census migration"),
+        entry("urbanisation_rate", \.urbanisationRate, "per year", 0, 1, "share of rural residents moving into an urban area each year"),
         entry("public_service_elasticity", \.publicServiceElasticity, "elasticity", 0, 1, "elasticity of utility to public services per resident"),
         entry("capital_output_ratio", \.capitalOutputRatio, "years", 0, .infinity, lowerOpen: true, "base-year capital over value added"),
-        entry("saving_rate", \.savingRate, "share of income", 0, 1, upperOpen: true, "share of income saved and invested"),
+        entry("saving_rate", \.savingRate, "share of disposable income", 0, 1, upperOpen: true, "share of disposable income saved"),
+        entry("residential_investment_share", \.residentialInvestmentShare, "share of saving", 0, 1, upperOpen: true, "share of saving spent on housing construction"),
         entry("depreciation", \.depreciation, "per year", 0, 1, "depreciation rate of capital"),
         entry("home_bias", \.homeBias, "share", 0, 1, "share of a city's saving invested at home"),
         entry("return_elasticity", \.returnElasticity, "elasticity", 0, .infinity, "elasticity of investment to log return net of subsidy"),
         entry("relocation_rate", \.relocationRate, "per year per log point", 0, .infinity, "relocation of installed capacity per unit of return gap"),
         entry("relocation_cost_per_hour", \.relocationCostPerHour, "log points per hour", 0, .infinity, "relocation cost per hour of travel time"),
         entry("external_inflow_rate", \.externalInflowRate, "share of capital per year", 0, 1, "industry arriving from outside the region"),
-        entry("tax_rate", \.taxRate, "share of value added", 0, 1, upperOpen: true, "tax on value added"),
+        entry("tax_rate", \.taxRate, "share of GDP", 0, 1, upperOpen: true, "local budget revenue per unit of GDP"),
+        entry("central_transfer_share", \.centralTransferShare, "share of region GDP", 0, 0.5, "central transfers to the region's local governments"),
+        entry("external_demand_growth", \.externalDemandGrowth, "per year", -0.5, 0.5, "growth of the rest of China's spending on the region's goods"),
         entry("public_spending_share", \.publicSpendingShare, "share of net revenue", 0, 1, "share of net revenue spent on public services"),
         entry("public_service_depreciation", \.publicServiceDepreciation, "per year", 0, 1, lowerOpen: true, "depreciation of the public-service stock"),
         entry("housing_growth", \.housingGrowth, "per year", -0.5, 0.5, "growth of the housing and land stock"),
@@ -112,6 +119,9 @@ extension ModelParameters {
         ("elasticity", "elasticity, (1, ∞)", "elasticity of substitution σ_s between cities' varieties"),
         ("trade_cost_per_hour", "per hour, [0, ∞)", "κ_s in τ_ij = exp(κ_s t_ij)"),
         ("base_mix", "share of modern value added, [0, 1]", "sector's share before role tilts"),
+        ("investment_share", "share of the investment bundle, [0, 1]", "share b_s of investment spent on the sector"),
+        ("export_share", "share of base-year sales, [0, 1)", "share χ_s of base-year sales bought by the rest of China"),
+        ("consumption_weight", "weight, [0, 1]", "weight of the sector in modern consumption"),
     ]
 
     /// The catalogue entry with this name, or nil.
@@ -146,7 +156,10 @@ extension ModelParameters {
             case "elasticity" where value > 1 && value.isFinite: sectors[s].elasticity = value
             case "trade_cost_per_hour" where value >= 0 && value.isFinite: sectors[s].tradeCostPerHour = value
             case "base_mix" where value >= 0 && value <= 1: sectors[s].baseMix = value
-            case "capital_share", "elasticity", "trade_cost_per_hour", "base_mix":
+            case "investment_share" where value >= 0 && value <= 1: sectors[s].investmentShare = value
+            case "export_share" where value >= 0 && value < 1: sectors[s].exportShare = value
+            case "consumption_weight" where value >= 0 && value <= 1: sectors[s].consumptionWeight = value
+            case "capital_share", "elasticity", "trade_cost_per_hour", "base_mix", "investment_share", "export_share", "consumption_weight":
                 let unit = Self.sectorFields.first { $0.name == parts[2] }!.unit
                 throw ParameterError(parameter: name, message: "\(value) is outside \(unit)")
             default:
@@ -168,6 +181,9 @@ extension ModelParameters {
         case "elasticity": return s.elasticity
         case "trade_cost_per_hour": return s.tradeCostPerHour
         case "base_mix": return s.baseMix
+        case "investment_share": return s.investmentShare
+        case "export_share": return s.exportShare
+        case "consumption_weight": return s.consumptionWeight
         default: return nil
         }
     }
@@ -198,6 +214,18 @@ extension ModelParameters {
             guard s.baseMix.isFinite, s.baseMix >= 0 else {
                 throw ParameterError(parameter: "sectors.\(s.id).base_mix", message: "must be a finite share ≥ 0, found \(s.baseMix)")
             }
+        }
+        for s in sectors {
+            guard s.investmentShare.isFinite, s.investmentShare >= 0, s.investmentShare <= 1 else {
+                throw ParameterError(parameter: "sectors.\(s.id).investment_share", message: "must be a share in [0, 1], found \(s.investmentShare)")
+            }
+            guard s.exportShare.isFinite, s.exportShare >= 0, s.exportShare < 1 else {
+                throw ParameterError(parameter: "sectors.\(s.id).export_share", message: "must be a share in [0, 1), found \(s.exportShare)")
+            }
+        }
+        let investmentTotal = sectors.reduce(0) { $0 + $1.investmentShare }
+        guard abs(investmentTotal - 1) <= 1e-9 || investmentTotal == 0 else {
+            throw ParameterError(parameter: "sectors.*.investment_share", message: "the sectors' investment shares must sum to 1 (the investment bundle; all 0 for the consumption mix), they sum to \(String(format: "%.12g", investmentTotal))")
         }
         let mixTotal = sectors.reduce(0) { $0 + $1.baseMix }
         guard abs(mixTotal - 1) <= 1e-9 else {

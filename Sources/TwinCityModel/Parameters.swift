@@ -14,10 +14,24 @@ public struct Sector: Sendable, Codable, Equatable {
     public var baseMix: Double
     /// Role tags of the decision that tilt a city's initial mix towards this sector (§5).
     public var roleTags: [String]
+    /// Share b_s of the investment bundle spent on this sector's goods (Cobb–Douglas, §3.1);
+    /// the shares of all sectors sum to 1.
+    public var investmentShare: Double
+    /// Share χ_s of each city's base-year sales of this sector bought by the rest of China
+    /// (and abroad), in [0, 1) (calibration of the external demand, §5).
+    public var exportShare: Double
+    /// Weight of the sector in modern consumption: a_s = (1 − a_H − a_A) w_s / Σ w (all 0:
+    /// in proportion to the region's base-year output).
+    public var consumptionWeight: Double
+    /// The national-accounts group the sector's value added is published under
+    /// (`secondary` or `tertiary`); the base-year mix splits each group's published value
+    /// added among its sectors (§5).
+    public var group: SectorGroup
 
     public init(
         id: String, capitalShare: Double, elasticity: Double, tradeCostPerHour: Double,
-        baseMix: Double, roleTags: [String] = []
+        baseMix: Double, roleTags: [String] = [], investmentShare: Double = 0, exportShare: Double = 0,
+        consumptionWeight: Double = 0, group: SectorGroup = .secondary
     ) {
         self.id = id
         self.capitalShare = capitalShare
@@ -25,7 +39,19 @@ public struct Sector: Sendable, Codable, Equatable {
         self.tradeCostPerHour = tradeCostPerHour
         self.baseMix = baseMix
         self.roleTags = roleTags
+        self.investmentShare = investmentShare
+        self.exportShare = exportShare
+        self.consumptionWeight = consumptionWeight
+        self.group = group
     }
+}
+
+/// The group of the national accounts under which a sector's value added is published.
+public enum SectorGroup: String, Sendable, Codable, CaseIterable {
+    /// 第二產業: industry and construction.
+    case secondary
+    /// 第三產業: services (housing services are the model's rent, counted apart).
+    case tertiary
 }
 
 /// How mobile (urban) population chooses where to live (MODEL.md §3.3).
@@ -60,9 +86,10 @@ public struct ModelParameters: Sendable, Codable, Equatable {
     // MARK: Preferences and technology (§3.1)
     /// Modern tradable sectors.
     public var sectors: [Sector] = ModelParameters.defaultSectors
-    /// Expenditure share a_H on local housing.
-    public var housingShare: Double = 0.08
-    /// Expenditure share a_A on agriculture, the numeraire (calibration target: primary share of GDP).
+    /// Share a_H of consumption spent on local housing (national 2020: 居住 24.6 % of
+    /// per-capita consumption, seeds/parameters_sources.csv).
+    public var housingShare: Double = 0.246
+    /// Share a_A of consumption spent on agricultural goods, bought at the national price 1.
     public var agricultureShare: Double = 0.10
     /// Agglomeration elasticity: A_i^s = Abar_i^s · L_i^agg (L_i in 10^4 persons).
     public var agglomeration: Double = 0.05
@@ -98,15 +125,28 @@ public struct ModelParameters: Sendable, Codable, Equatable {
     public var migrationElasticity: Double = 2.0
     /// Moving cost m_L per hour of travel time between origin and destination (logit units).
     public var migrationCostPerHour: Double = 0.3
-    /// Registration (hukou) barrier b for any move between cities (logit units).
+    /// Registration (hukou) barrier b on entering a city whose urban population is at least
+    /// `hukouThreshold` (logit units, paid by movers from other cities only).
     public var hukouBarrier: Double = 1.0
+    /// Registration barrier on entering a smaller city (logit units): since 2019 cities
+    /// under 3 million urban residents lift or ease their settlement limits.
+    public var smallCityHukouBarrier: Double = 0.2
+    /// Urban population from which a city keeps the full barrier, 10^4 persons.
+    public var hukouThreshold: Double = 300
+    /// Elasticity λ of a destination's attraction to its population (gravity size term).
+    public var destinationSizeElasticity: Double = 1.0
     /// Extra barrier for a move across a provincial line (logit units).
     public var provincialBarrier: Double = 0.5
     /// Speed γ of the replicator rule, per year per unit of utility gap.
     public var replicatorSpeed: Double = 1.0
-    /// Natural growth rate of population, per year.
-    public var naturalGrowth: Double = 0.003
-    /// Share of rural population becoming urban each year, per year.
+    /// Natural growth rate of population over the simulated years, per year (2020–2022
+    /// observations of Sichuan and Chongqing average −1.6 ‰, seeds/parameters_sources.csv).
+    public var naturalGrowth: Double = -0.0016
+    /// Natural growth rate of 2010–2020, per year, by which calibration nets natural change
+    /// out of the census population change (2010–2019 observations: 2.3–4.0 ‰).
+    public var calibrationNaturalGrowth: Double = 0.003
+    /// Share of rural residents who move each year into an urban area, their own city's or
+    /// another city's (logit choice like urban movers), per year.
     public var urbanisationRate: Double = 0.03
     /// Elasticity η of utility to public services per resident.
     public var publicServiceElasticity: Double = 0.1
@@ -114,8 +154,12 @@ public struct ModelParameters: Sendable, Codable, Equatable {
     // MARK: Capital and industry (§3.3)
     /// Capital–output ratio used to set base-year capital, years of value added.
     public var capitalOutputRatio: Double = 3.0
-    /// Share of income saved and invested, per year.
-    public var savingRate: Double = 0.30
+    /// Share s of disposable income saved (China 2020 gross saving 44.3 % of GNI, World
+    /// Bank, seeds/parameters_sources.csv).
+    public var savingRate: Double = 0.44
+    /// Share of saving invested in housing construction in the saver's own city: it buys
+    /// investment goods but adds to the housing stock only through `housing_growth`.
+    public var residentialInvestmentShare: Double = 0.27
     /// Depreciation rate of capital, per year.
     public var depreciation: Double = 0.08
     /// Share of a city's saving invested at home.
@@ -131,8 +175,13 @@ public struct ModelParameters: Sendable, Codable, Equatable {
     public var externalInflowRate: Double = 0.005
 
     // MARK: Fiscal accounts and public services (§3.4)
-    /// Tax rate on value added.
-    public var taxRate: Double = 0.15
+    /// Local budget revenue per unit of GDP (2020: Sichuan 8.77 %, Chongqing 8.38 %).
+    public var taxRate: Double = 0.087
+    /// Transfers from the central government to the region's local governments, share of
+    /// the region's GDP; shared among cities per resident (equalisation), per year.
+    public var centralTransferShare: Double = 0.10
+    /// Growth of the rest of China's spending on the region's goods at given prices, per year.
+    public var externalDemandGrowth: Double = 0.05
     /// Share of net revenue spent on the public-service stock G (initial instrument value).
     public var publicSpendingShare: Double = 0.3
     /// Depreciation rate of the public-service stock, per year.
@@ -174,19 +223,22 @@ public struct ModelParameters: Sendable, Codable, Equatable {
 
     public init() {}
 
-    /// The default coarse grouping of the decision's "5+1" industrial system into three sectors.
     /// The default coarse grouping of the decision's "5+1" industrial system into three
-    /// sectors; the base mix follows Sichuan's 2020 split of secondary and tertiary output.
+    /// sectors; the base mix (used where a city has no published sector shares) is the
+    /// region's 2020 split of modern value added: secondary 0.50, tertiary net of rent 0.50.
     public static let defaultSectors: [Sector] = [
         Sector(
             id: "manufacturing", capitalShare: 0.40, elasticity: 5.0, tradeCostPerHour: 0.08,
-            baseMix: 0.34, roleTags: ["sector_manufacturing"]),
+            baseMix: 0.38, roleTags: ["sector_manufacturing"], investmentShare: 0.6, exportShare: 0.45,
+            consumptionWeight: 0.065, group: .secondary),
         Sector(
             id: "consumer_goods", capitalShare: 0.35, elasticity: 5.0, tradeCostPerHour: 0.10,
-            baseMix: 0.10, roleTags: ["sector_consumer"]),
+            baseMix: 0.12, roleTags: ["sector_consumer"], investmentShare: 0, exportShare: 0.35,
+            consumptionWeight: 0.319, group: .secondary),
         Sector(
             id: "services", capitalShare: 0.30, elasticity: 4.0, tradeCostPerHour: 0.25,
-            baseMix: 0.56, roleTags: ["sector_services"]),
+            baseMix: 0.50, roleTags: ["sector_services"], investmentShare: 0.4, exportShare: 0.10,
+            consumptionWeight: 0.27, group: .tertiary),
     ]
 
     /// Sum of modern-sector expenditure shares implied by the agriculture and housing shares.

@@ -57,6 +57,10 @@ public struct City: Sendable, Equatable, Codable {
     /// Urban share of the resident population in 2020, in (0, 1); `nil` when the table has
     /// none (the calibration then estimates it, see docs/MODEL.md §5).
     public var urbanShare2020: Double?
+    /// Shares of 2020 GDP produced by the primary, secondary and tertiary sectors (value
+    /// added by sector over GDP); `nil` when the table has none (calibration then uses the
+    /// GDP-weighted shares of the province's other cities, docs/MODEL.md §5).
+    public var sectorShares2020: SectorShares?
     /// Roles the decision gives the city, each with its clause.
     public var roles: [RoleTag]
 
@@ -64,7 +68,7 @@ public struct City: Sendable, Equatable, Codable {
         id: String, nameZH: String, nameEN: String, province: String, zone: String, tier: Tier,
         latitude: Double, longitude: Double, areaKm2: Double,
         population2010: Double, population2020: Double, gdp2020: Double,
-        urbanShare2020: Double? = nil, roles: [RoleTag] = []
+        urbanShare2020: Double? = nil, sectorShares2020: SectorShares? = nil, roles: [RoleTag] = []
     ) {
         self.id = id
         self.nameZH = nameZH
@@ -79,11 +83,32 @@ public struct City: Sendable, Equatable, Codable {
         self.population2020 = population2020
         self.gdp2020 = gdp2020
         self.urbanShare2020 = urbanShare2020
+        self.sectorShares2020 = sectorShares2020
         self.roles = roles
     }
 
     /// True when the decision gives the city this role tag.
     public func hasRole(_ tag: String) -> Bool { roles.contains { $0.tag == tag } }
+}
+
+/// Shares of a city's GDP by the three sectors of the national accounts (each in [0, 1],
+/// summing to 1 within rounding).
+public struct SectorShares: Sendable, Equatable, Codable {
+    public var primary: Double
+    public var secondary: Double
+    public var tertiary: Double
+
+    public init(primary: Double, secondary: Double, tertiary: Double) {
+        self.primary = primary
+        self.secondary = secondary
+        self.tertiary = tertiary
+    }
+
+    /// The shares scaled to sum to exactly 1 (published shares are rounded to 0.01 %).
+    public var normalised: SectorShares {
+        let total = primary + secondary + tertiary
+        return SectorShares(primary: primary / total, secondary: secondary / total, tertiary: tertiary / total)
+    }
 }
 
 /// A fast transport link between two cities that overrides the time computed from

@@ -37,14 +37,21 @@ public struct SimulationSetup: Sendable {
     public var baseRent: [Double]
     /// The roster's fast links, from which transport policies rebuild the network.
     public var links: [TransportLink]
+    /// Base-year price index of the investment bundle P^I_i(base): capital is counted in
+    /// 亿元 of base-year investment goods.
+    public var baseInvestmentPrice: [Double]
 
-    public init(structure: EconomyStructure, state: EconomyState, cities: [City], basePrices: [Double], baseRent: [Double], links: [TransportLink] = []) {
+    public init(
+        structure: EconomyStructure, state: EconomyState, cities: [City], basePrices: [Double], baseRent: [Double],
+        links: [TransportLink] = [], baseInvestmentPrice: [Double]? = nil
+    ) {
         self.structure = structure
         self.state = state
         self.cities = cities
         self.basePrices = basePrices
         self.baseRent = baseRent
         self.links = links
+        self.baseInvestmentPrice = baseInvestmentPrice ?? Array(repeating: 1, count: cities.count)
     }
 
     /// The setup of a calibrated roster.
@@ -53,7 +60,8 @@ public struct SimulationSetup: Sendable {
         self.init(
             structure: calibrated.structure, state: calibrated.state, cities: cities,
             basePrices: eq.prices,
-            baseRent: zip(eq.rent, calibrated.state.housing).map { $0 / $1 }, links: links)
+            baseRent: zip(eq.rent, calibrated.state.housing).map { $0 / $1 }, links: links,
+            baseInvestmentPrice: eq.investmentPriceIndex)
     }
 }
 
@@ -105,11 +113,15 @@ public struct ConservationReport: Sendable, Equatable {
     public var capital: Double
     /// |Σ relocated out − Σ relocated in| / Σ relocated (zero when nothing moved).
     public var industry: Double
-    /// |Σ installed investment − Σ savings − Σ fund| / Σ savings, with |ΣT + Σ fund| and
-    /// |ΣE − ΣGDP − ΣT| relative to ΣGDP.
+    /// |Σ productive investment − (1 − ι) Σ saving − Σ fund| / Σ saving (nominal), with
+    /// |ΣT + Σ fund − outside funding| and |ΣE − ΣGDP − ΣT − Σ central − Σ fund| relative
+    /// to ΣGDP (E = consumption + investment spending).
     public var money: Double
+    /// |trade balance + Σ central transfers + outside funding| / ΣGDP: the region's account
+    /// with the rest of China balances (trade deficit = transfers and capital received).
+    public var external: Double = 0
 
-    public var worst: Double { [population, migration, capital, industry, money].max()! }
+    public var worst: Double { [population, migration, capital, industry, money, external].max()! }
 
     static func relative(_ a: Double, _ b: Double) -> Double {
         let scale = max(abs(a), abs(b))
@@ -285,13 +297,13 @@ public final class Simulation {
                 rebuildNetwork(pending.effects)
                 builtNetwork = signature
             }
-            let before = s.economy
             lastGDP = pending.equilibrium.gdp
-            lastRevenuePerCapital = Self.revenuePerCapital(pending.equilibrium, before)
+            lastRevenuePerCapital = Self.revenuePerCapital(pending.equilibrium, s.economy)
             try integrateFlows(&s, pending: pending, tick: tick - 1, lap: lap)
+            s.economy.centralTransfers = Self.centralTransfers(gdp: lastGDP, state: s.economy, parameters: parameters)
         } else if !policies.isEmpty {
             do {
-                let base = try equilibriumSolver.solve(s.economy, parameters: parameters)
+                let base = try equilibriumSolver.solve(s.economy, parameters: parameters, investment: investmentInputs(s, neutralEffects))
                 lastGDP = base.gdp
                 lastRevenuePerCapital = Self.revenuePerCapital(base, s.economy)
             } catch let failure as EquilibriumFailure {
@@ -317,7 +329,8 @@ public final class Simulation {
 
         let eq: Equilibrium
         do {
-            eq = try equilibriumSolver.solve(s.economy, parameters: parameters, start: s.pending?.equilibrium)
+            eq = try equilibriumSolver.solve(
+                s.economy, parameters: parameters, start: s.pending?.equilibrium, investment: investmentInputs(s, effects))
         } catch let failure as EquilibriumFailure {
             throw SimulationError(tick: tick, year: year, city: failure.worstCity, message: failure.description)
         }
@@ -346,7 +359,7 @@ public final class Simulation {
                 dt: dt, parameters: parameters)
         }
         for i in 0..<n { s.agents[i].subsidy = min(s.agents[i].subsidy, effects.subsidyCap[i]) }
-        let fiscal = FiscalAccounts(gdp: eq.gdp, transfers: s.economy.transfers, agents: s.agents, lastArrivals: s.lastArrivals, taxRate: parameters.taxRate)
+        let fiscal = FiscalAccounts(gdp: eq.gdp, transfers: s.economy.transfers, centralTransfers: s.economy.centralTransfers, agents: s.agents, lastArrivals: s.lastArrivals, taxRate: parameters.taxRate)
         s.pending = PendingTick(
             year: year, equilibrium: eq, realGDP: realGDP, utility: utility,
             fiscal: fiscal, effects: effects)
@@ -368,18 +381,20 @@ public final class Simulation {
         let eq = pending.equilibrium
         let effects = pending.effects
         let before = s.economy
-        let income = eq.expenditure.map { $0 * (1 - setup.structure.housingShare) }
         let moved: TickFlows
         do {
             moved = try flows.integrate(
-                state: &s.economy, equilibrium: eq, utility: pending.utility, agents: s.agents, income: income,
+                state: &s.economy, equilibrium: eq, utility: pending.utility, agents: s.agents,
+                baseInvestmentPrice: setup.baseInvestmentPrice,
                 publicSpending: pending.fiscal.publicSpending, travelTimes: setup.structure.travelTimes,
                 effects: effects, year: pending.year, dt: dt)
         } catch {
             throw SimulationError(tick: tick, year: pending.year, city: nil, message: "flow integration failed: \(error)")
         }
         lap(\.flows)
-        let report = Self.conservation(before: before, after: s.economy, flows: moved, income: income, equilibrium: eq, parameters: parameters, dt: dt)
+        let report = Self.conservation(
+            before: before, after: s.economy, flows: moved, equilibrium: eq,
+            fund: effects.fundInvestment.reduce(0, +), outsideFunding: effects.outsideFunding, parameters: parameters, dt: dt)
         assert(report.worst < 1e-9, "accounting identity broken at tick \(tick): \(report)")
         // Arrivals from elsewhere: pooled investment from other cities, relocation in,
         // industry from outside the region.
@@ -399,6 +414,8 @@ public final class Simulation {
         productivity.advance(&s.economy.productivity, dt: dt, boost: effects.productivityBoost, shocks: s.uniqueShocks())
         let ruralGrowth = Foundation.exp(parameters.agriculturalProductivityGrowth * dt)
         for i in 0..<n { s.economy.ruralProductivity[i] *= ruralGrowth }
+        let externalGrowth = Foundation.exp(parameters.externalDemandGrowth * dt)
+        for v in s.economy.externalDemand.indices { s.economy.externalDemand[v] *= externalGrowth }
         lap(\.productivity)
     }
 
@@ -412,8 +429,23 @@ public final class Simulation {
         equilibriumSolver = TradeEquilibrium(structure: setup.structure)
         flows.setMigration(Migration(
             travelTimes: times, provinces: setup.cities.map(\.province), parameters: parameters,
-            barrierScale: effects.barrierScale))
+            barrierScale: effects.barrierScale, entryBarriers: setup.structure.entryBarriers))
         productivity.setTravelTimes(times)
+    }
+
+    /// What the equilibrium's investment allocation sees: the subsidies in force, the
+    /// varieties closed to investment, the fund's injections.
+    func investmentInputs(_ s: SimulationState, _ effects: PolicyEffects) -> InvestmentInputs {
+        InvestmentInputs(subsidy: s.agents.map(\.subsidy), blocked: effects.investmentBlocked, fund: effects.fundInvestment)
+    }
+
+    /// Central transfers of the coming tick: `c · ΣGDP · (L_i + R_i) / Σ(L + R)`, a share c of
+    /// the region's last GDP shared per resident (equalisation), 亿元 per year.
+    static func centralTransfers(gdp: [Double], state: EconomyState, parameters: ModelParameters) -> [Double] {
+        let population = state.population
+        let total = population.reduce(0, +)
+        let amount = parameters.centralTransferShare * gdp.reduce(0, +)
+        return population.map { amount * $0 / total }
     }
 
     /// Sales per unit of capital p·Q/K by variety (zero where there is no capital), per year.
@@ -447,11 +479,12 @@ public final class Simulation {
     }
 
     /// The accounting identities of one tick (MODEL.md §3.3): totals of population and
-    /// capital against the closed-form solution of their summed equations, OD margins, and
-    /// money (investment = savings, Σ transfers = 0, ΣE = ΣGDP).
+    /// capital against the closed-form solution of their summed equations, OD margins, money
+    /// (investment = saving + fund, transfers against the fund, absorption = GDP + transfers
+    /// + fund) and the account with the rest of China.
     public static func conservation(
-        before: EconomyState, after: EconomyState, flows: TickFlows, income: [Double],
-        equilibrium eq: Equilibrium, parameters p: ModelParameters, dt: Double
+        before: EconomyState, after: EconomyState, flows: TickFlows,
+        equilibrium eq: Equilibrium, fund: Double, outsideFunding: Double, parameters p: ModelParameters, dt: Double
     ) -> ConservationReport {
         let n = before.urbanPopulation.count
         let population = ConservationReport.relative(
@@ -467,13 +500,17 @@ public final class Simulation {
             : k0 + (investment + external) * dt
         let capital = ConservationReport.relative(after.capital.reduce(0, +), expected)
         let industry = ConservationReport.relative(flows.industryOutBySector.reduce(0, +), flows.industryInBySector.reduce(0, +))
-        let fund = flows.fundInvestment.reduce(0, +) / dt
-        let savings = p.savingRate * income.reduce(0, +)
+        let saving = eq.saving.reduce(0, +)
         let totalGDP = eq.gdp.reduce(0, +)
         let transfers = before.transfers.reduce(0, +)
-        var money = ConservationReport.relative(investment, savings + fund)
-        money = max(money, abs(transfers + fund) / totalGDP)
-        money = max(money, ConservationReport.relative(eq.expenditure.reduce(0, +), totalGDP + transfers))
-        return ConservationReport(population: population, migration: migration, capital: capital, industry: industry, money: money)
+        let central = before.centralTransfers.reduce(0, +)
+        var money = 0.0
+        if eq.poolShare.contains(where: { $0 > 0 }) {
+            money = ConservationReport.relative(eq.investment.reduce(0, +), (1 - p.residentialInvestmentShare) * saving + fund)
+        }
+        money = max(money, abs(transfers + fund - outsideFunding) / totalGDP)
+        money = max(money, ConservationReport.relative(eq.expenditure.reduce(0, +), totalGDP + transfers + central + fund))
+        let account = abs(eq.tradeBalance + central + outsideFunding) / totalGDP
+        return ConservationReport(population: population, migration: migration, capital: capital, industry: industry, money: money, external: account)
     }
 }

@@ -35,6 +35,56 @@ public struct Equilibrium: Sendable, Equatable {
     public var agricultureExcess: Double
     /// The solver that produced it.
     public var solver: EquilibriumSolverKind
+    /// Consumption C_i (housing, agriculture and modern goods), 亿元 per year.
+    public var consumption: [Double] = []
+    /// Saving S_i = s · (Y_i + rent_i + T_i + central transfers_i), 亿元 per year.
+    public var saving: [Double] = []
+    /// Productive investment installed in each variety (saving allocated by the investment
+    /// logit, plus fund injections), nominal 亿元 per year.
+    public var investment: [Double] = []
+    /// Investment spending of each city: productive investment installed there plus its
+    /// savers' housing construction, 亿元 per year (spent on the investment bundle).
+    public var investmentSpending: [Double] = []
+    /// Saving of each city invested through the regional pool (outside its own varieties),
+    /// 亿元 per year, and each city's share of that pool.
+    public var pooledSaving: [Double] = []
+    public var poolShare: [Double] = []
+    /// Price index of the investment bundle P^I_i = Π_s (P_i^s)^(b_s).
+    public var investmentPriceIndex: [Double] = []
+    /// Sales of each variety to the rest of China (external demand plus policy exports), 亿元 per year.
+    public var externalSales: [Double] = []
+    /// Imports of modern goods from the rest of China by each city, 亿元 per year.
+    public var imports: [Double] = []
+    /// Net sales of agriculture to the rest of China, q_i R_i − a_A C_i, 亿元 per year.
+    public var agricultureNetExports: [Double] = []
+
+    /// Trade balance of the region with the rest of China: external sales + net agriculture −
+    /// imports, 亿元 per year. Equals −(central transfers + fund injections financed outside).
+    public var tradeBalance: Double {
+        externalSales.reduce(0, +) + agricultureNetExports.reduce(0, +) - imports.reduce(0, +)
+    }
+}
+
+/// What the investment allocation inside the equilibrium needs from the agents and policies.
+public struct InvestmentInputs: Sendable {
+    /// Attraction subsidy of each city, share of the value of arriving capital.
+    public var subsidy: [Double]
+    /// Varieties that take no investment (eco-protection caps, blocked sectors).
+    public var blocked: [Bool]
+    /// Fund injections into each variety, nominal 亿元 per year.
+    public var fund: [Double]
+
+    public init(subsidy: [Double], blocked: [Bool], fund: [Double]) {
+        self.subsidy = subsidy
+        self.blocked = blocked
+        self.fund = fund
+    }
+
+    /// No subsidy, nothing blocked, no fund.
+    public init(cities n: Int, sectors sCount: Int) {
+        self.init(subsidy: Array(repeating: 0, count: n), blocked: Array(repeating: false, count: n * sCount),
+                  fund: Array(repeating: 0, count: n * sCount))
+    }
 }
 
 /// Why an equilibrium could not be found.
@@ -60,16 +110,27 @@ public struct EquilibriumFailure: Error, CustomStringConvertible, Sendable {
 ///     A_i^s = Abar_i^s L_i^agg
 ///     L_i^s = K_i^s ((1−β_s) p_i^s A_i^s / w_i)^(1/β_s)          (labour demand)
 ///     p_i^s Q_i^s = p_i^s A_i^s (L_i^s)^(1−β_s) (K_i^s)^β_s       (supply)
-///     D_i^s = (p_i^s)^(1−σ_s) Σ_j T_ij^s a_s E_j / Φ_j^s          (demand, T = τ^(1−σ))
-///     Φ_j^s = Σ_k T_kj^s (p_k^s)^(1−σ_s)  ( = (P_j^s)^(1−σ_s) )
-///     E_i = (w_i L_i + Σ_s β_s p_i^s Q_i^s + q_i R_i + T_i) / (1 − a_H)
+///     Y_i = w_i L_i + Σ_s β_s p_i^s Q_i^s + q_i R_i                (factor income)
+///     C_i = (1−s)(Y_i + T_i + T^c_i) / (1 − (1−s) a_H),  S_i = s C_i / (1−s)
+///     I_i^s = h S^K_i ω_i^s / Σ_s' ω_i^s' + ρ_i^s Σ_j S^K_j (1−h) + F_i^s   (investment)
+///     Z_j^s = a_s C_j + b_s (Σ_s I_j^s + ι S_j)                    (spending on sector s)
+///     D_i^s = (p_i^s)^(1−σ_s) [Σ_j T_ij^s Z_j^s / Φ_j^s + ε_i^s] + X_i^s   (demand)
+///     Φ_j^s = Σ_k T_kj^s (p_k^s)^(1−σ_s) + μ_j^s  ( = (P_j^s)^(1−σ_s) )
 ///     residuals: ln(p Q) − ln D for each variety, ln Σ_s L_i^s − ln L_i for each city.
+///
+/// with T = τ^(1−σ), S^K = (1 − ι) S the productive part of saving (ι the residential
+/// share), ω = K r^θ_K and ρ ∝ K (r/(1−sub))^θ_K the home and pooled allocation weights at
+/// the tick's own returns r = β p Q / K, F the fund injections, ε the rest of China's
+/// demand, X the policies' extra exports and μ the weight of the rest of China's variety
+/// (price 1, the numeraire) in each city's price index.
 ///
 /// A sector with β_s = 0 has p_i^s = w_i / A_i^s and employs D_i^s / w_i workers; a variety
 /// with K_i^s = 0 (β_s > 0) is dropped from every sum.
 ///
-/// The price level needs no extra equation: rural income in numeraire units pins it, and
-/// the agriculture market then clears by Walras' law (reported as `agricultureExcess`).
+/// The price level needs no extra equation. In an open region (μ > 0) the rest of China's
+/// prices pin it: a transfer or an injection changes demand, not the unit of account. A
+/// closed region (μ = 0, the core–periphery model) is pinned by rural income in numeraire
+/// units, and its agriculture market clears by Walras' law (`agricultureExcess`).
 public final class TradeEquilibrium {
     public let structure: EconomyStructure
     let n: Int
@@ -86,6 +147,15 @@ public final class TradeEquilibrium {
     var ruralIncome: [Double] = []
     var transfers: [Double] = []
     var exports: [Double] = []
+    var externalDemand: [Double] = []
+    var inputs: InvestmentInputs
+    // Saving and investment parameters of the current solve (read from its parameters).
+    var savingRate = 0.0
+    var residentialShare = 0.0
+    var homeBias = 0.0
+    var returnElasticity = 0.0
+    let bundle: [Double]
+    let open: Bool
 
     /// ln(1 − β_s), by sector.
     let logOneMinusBeta: [Double]
@@ -100,6 +170,16 @@ public final class TradeEquilibrium {
     let phi: UnsafeMutableBufferPointer<Double>
     let income: UnsafeMutableBufferPointer<Double>
     let expenditure: UnsafeMutableBufferPointer<Double>
+    let consumption: UnsafeMutableBufferPointer<Double>
+    let saving: UnsafeMutableBufferPointer<Double>
+    let investment: UnsafeMutableBufferPointer<Double>
+    let spending: UnsafeMutableBufferPointer<Double>
+    let homeWeight: UnsafeMutableBufferPointer<Double>
+    let poolWeight: UnsafeMutableBufferPointer<Double>
+    let importValue: UnsafeMutableBufferPointer<Double>
+    /// Pooled saving and the sum of the pool weights at the last evaluation.
+    var pooledTotal = 0.0
+    var poolWeightTotal = 0.0
     let x: UnsafeMutableBufferPointer<Double>
     let m: UnsafeMutableBufferPointer<Double>
     let z: UnsafeMutableBufferPointer<Double>
@@ -111,8 +191,13 @@ public final class TradeEquilibrium {
     /// Number of Powell unknowns above which `.auto` uses the fixed point.
     public static let powellLimit = 600
 
+    /// A solver for `structure`. The saving and investment parameters (saving rate,
+    /// residential share, home bias, return elasticity) are those handed to each `solve`.
     public init(structure: EconomyStructure) {
         self.structure = structure
+        bundle = structure.investmentShares
+        open = structure.isOpen
+        inputs = InvestmentInputs(cities: structure.cityCount, sectors: structure.sectorCount)
         n = structure.cityCount
         sCount = structure.sectorCount
         beta = structure.sectors.map(\.capitalShare)
@@ -135,6 +220,13 @@ public final class TradeEquilibrium {
         phi = buffer(v)
         income = buffer(n)
         expenditure = buffer(n)
+        consumption = buffer(n)
+        saving = buffer(n)
+        investment = buffer(v)
+        spending = buffer(n)
+        homeWeight = buffer(v)
+        poolWeight = buffer(v)
+        importValue = buffer(v)
         x = buffer(n)
         m = buffer(n)
         z = buffer(n)
@@ -142,7 +234,8 @@ public final class TradeEquilibrium {
     }
 
     deinit {
-        for b in [lnLsec, lnSupply, demand, phi, income, expenditure, x, m, z, scratch] { b.deallocate() }
+        for b in [lnLsec, lnSupply, demand, phi, income, expenditure, consumption, saving, investment,
+                  spending, homeWeight, poolWeight, importValue, x, m, z, scratch] { b.deallocate() }
     }
 
     /// True when every sector has β_s > 0, so the fixed-point solver applies.
@@ -151,9 +244,15 @@ public final class TradeEquilibrium {
     /// Solves the equilibrium for `state`, starting from `start` (the previous tick's
     /// equilibrium) when given.
     public func solve(
-        _ state: EconomyState, parameters: ModelParameters, start: Equilibrium? = nil
+        _ state: EconomyState, parameters: ModelParameters, start: Equilibrium? = nil,
+        investment: InvestmentInputs? = nil
     ) throws -> Equilibrium {
         load(state)
+        inputs = investment ?? InvestmentInputs(cities: n, sectors: sCount)
+        savingRate = parameters.savingRate
+        residentialShare = parameters.residentialInvestmentShare
+        homeBias = parameters.homeBias
+        returnElasticity = parameters.returnElasticity
         let unknowns = active.filter { $0 }.count + n
         var kind = parameters.solver
         if kind == .auto {
@@ -196,8 +295,9 @@ public final class TradeEquilibrium {
         let agg = structure.agglomeration
         labour = state.urbanPopulation
         ruralIncome = zip(state.ruralProductivity, state.ruralPopulation).map { $0 * $1 }
-        transfers = state.transfers
+        transfers = zip(state.transfers, state.centralTransfers).map { $0 + $1 }
         exports = state.exports
+        externalDemand = state.externalDemand
         for i in 0..<n {
             let lnL = Foundation.log(state.urbanPopulation[i])
             for s in 0..<sCount {
@@ -232,9 +332,13 @@ public final class TradeEquilibrium {
         let (lnK, lnA, active, labour) = (self.lnK, self.lnA, self.active, self.labour)
         let (ruralIncome, transfers, exports, shares) = (self.ruralIncome, self.transfers, self.exports, self.shares)
         let (lnLsec, lnSupply, demand, phi, income, expenditure) = (self.lnLsec, self.lnSupply, self.demand, self.phi, self.income, self.expenditure)
+        let (consumption, saving, spending) = (self.consumption, self.saving, self.spending)
         let (x, m, z) = (self.x, self.m, self.z)
+        let sRate = savingRate
+        // Disposable income D = Y + T + a_H C with C = (1 − s) D: rent is income of the city.
+        let disposableFactor = 1 / (1 - (1 - sRate) * aH)
         for i in 0..<n {
-            var y = Foundation.exp(lnw[i]) * labour[i] + ruralIncome[i] + transfers[i]
+            var y = Foundation.exp(lnw[i]) * labour[i] + ruralIncome[i]
             for s in 0..<sCount {
                 let v = i * sCount + s
                 let b = beta[s]
@@ -246,8 +350,16 @@ public final class TradeEquilibrium {
                 y += b * Foundation.exp(lnv)
             }
             income[i] = y
-            expenditure[i] = y / (1 - aH)
+            let disposable = (y + transfers[i]) * disposableFactor
+            consumption[i] = (1 - sRate) * disposable
+            saving[i] = sRate * disposable
         }
+        allocateInvestment()
+        for i in 0..<n { expenditure[i] = consumption[i] + spending[i] }
+        let mu = structure.importWeights
+        let externalDemand = self.externalDemand
+        let importValue = self.importValue
+        let bundle = self.bundle
         for s in 0..<sCount {
             let oneMinusSigma = 1 - sigma[s]
             for k in 0..<n {
@@ -256,13 +368,83 @@ public final class TradeEquilibrium {
             }
             multiply(sector: s, transpose: true, x, into: z)
             for j in 0..<n {
-                phi[j * sCount + s] = z[j]
-                m[j] = shares[s] * expenditure[j] / z[j]
+                let v = j * sCount + s
+                let index = z[j] + mu[v]
+                phi[v] = index
+                let sectorSpending = shares[s] * consumption[j] + bundle[s] * spending[j]
+                m[j] = sectorSpending / index
+                importValue[v] = m[j] * mu[v]
             }
             multiply(sector: s, transpose: false, m, into: z)
             for i in 0..<n {
                 let v = i * sCount + s
-                demand[v] = x[i] * z[i] + (active[v] ? exports[v] : 0)
+                demand[v] = active[v] ? x[i] * (z[i] + externalDemand[v]) + exports[v] : 0
+            }
+        }
+    }
+
+    /// Allocates productive saving over varieties at the returns of the current evaluation
+    /// (`lnSupply`): a share h of each city's productive saving to its own varieties ∝ K r^θ_K,
+    /// the rest pooled over every variety ∝ K (r/(1−sub))^θ_K; fund injections added where
+    /// they are made. A city with no variety to invest in pools all of its productive saving;
+    /// with no variety anywhere, saving goes to housing construction. Fills `investment` (by
+    /// variety) and `spending` (by city: investment installed + residential construction).
+    func allocateInvestment() {
+        let (n, sCount, beta, active, lnK) = (self.n, self.sCount, self.beta, self.active, self.lnK)
+        let (lnSupply, saving, investment, spending) = (self.lnSupply, self.saving, self.investment, self.spending)
+        let (homeWeight, poolWeight) = (self.homeWeight, self.poolWeight)
+        let theta = returnElasticity
+        let blocked = inputs.blocked
+        let subsidy = inputs.subsidy
+        let fund = inputs.fund
+        let productive = 1 - residentialShare
+        var poolTotal = 0.0
+        var pooled = 0.0
+        for i in 0..<n {
+            var home = 0.0
+            let lnNet = -Foundation.log(1 - subsidy[i])
+            for s in 0..<sCount {
+                let v = i * sCount + s
+                homeWeight[v] = 0
+                poolWeight[v] = 0
+                guard beta[s] > 0, active[v], !blocked[v] else { continue }
+                // K r^θ = K (β pQ / K)^θ, in logs.
+                let lnr = Foundation.log(beta[s]) + lnSupply[v] - lnK[v]
+                homeWeight[v] = Foundation.exp(lnK[v] + theta * lnr)
+                poolWeight[v] = Foundation.exp(lnK[v] + theta * (lnr + lnNet))
+                home += homeWeight[v]
+                poolTotal += poolWeight[v]
+            }
+            let own = productive * saving[i]
+            if home > 0 {
+                for s in 0..<sCount {
+                    let v = i * sCount + s
+                    investment[v] = homeBias * own * homeWeight[v] / home
+                }
+                pooled += (1 - homeBias) * own
+            } else {
+                for s in 0..<sCount { investment[i * sCount + s] = 0 }
+                pooled += own
+            }
+            spending[i] = residentialShare * saving[i]
+        }
+        pooledTotal = pooled
+        poolWeightTotal = poolTotal
+        for i in 0..<n {
+            for s in 0..<sCount {
+                let v = i * sCount + s
+                if poolTotal > 0 { investment[v] += pooled * poolWeight[v] / poolTotal }
+                investment[v] += fund[v]
+                spending[i] += investment[v]
+            }
+        }
+        if poolTotal == 0 {
+            // Nowhere to invest: the pooled saving builds housing where it was saved.
+            for i in 0..<n {
+                let own = productive * saving[i]
+                var home = 0.0
+                for s in 0..<sCount { home += homeWeight[i * sCount + s] }
+                spending[i] += home > 0 ? (1 - homeBias) * own : own
             }
         }
     }
@@ -405,7 +587,8 @@ public final class TradeEquilibrium {
         while true {
             let current = lnp
             solveWages(lnp: lnp, lnw: &lnw)
-            // Rescale so agriculture clears; supply and demand are then evaluated at that level.
+            // A closed region: rescale so agriculture clears; supply and demand are then
+            // evaluated at that level. An open one is anchored by the rest of China's prices.
             var modern = 0.0
             for i in 0..<n {
                 var y = Foundation.exp(lnw[i]) * labour[i]
@@ -417,9 +600,11 @@ public final class TradeEquilibrium {
                 }
                 modern += y
             }
-            let lnc = Foundation.log(modernIncome / modern)
-            for v in 0..<vCount { lnp[v] += lnc }
-            for i in 0..<n { lnw[i] += lnc }
+            if !open {
+                let lnc = Foundation.log(modernIncome / modern)
+                for v in 0..<vCount { lnp[v] += lnc }
+                for i in 0..<n { lnw[i] += lnc }
+            }
             lnp.withUnsafeBufferPointer { pp in
                 lnw.withUnsafeBufferPointer { wp in evaluate(lnp: pp, lnw: wp) }
             }
@@ -449,15 +634,19 @@ public final class TradeEquilibrium {
         return iteration
     }
 
-    /// Modern income Σ_i (w_i L_i + Σ_s β_s p Q) at which agriculture clears:
-    /// `a_A ΣE = Σ qR + Σ exports + Σ T` with `ΣE (1 − a_H) = modern + Σ qR + Σ T`.
-    /// Imports of agriculture pay for exports; Σ T is minus what governments pay into an
-    /// investment fund, which buys capital at the numeraire price outside local spending.
+    /// Modern income Σ_i (w_i L_i + Σ_s β_s p Q) at which a closed region's agriculture
+    /// clears: `a_A ΣC = Σ qR + Σ X + Σ T + Σ F` (imports of agriculture pay for the
+    /// policies' exports X, for transfers from outside and for fund injections F beyond
+    /// what the region's governments pay in), with `ΣC (1 − (1−s) a_H) / (1−s) = ΣY + ΣT`.
+    /// For an open region, only a starting point for the wages.
     func modernIncomeTarget() -> Double {
         let totalRural = ruralIncome.reduce(0, +)
         let totalTransfers = transfers.reduce(0, +)
-        return (totalRural + exports.reduce(0, +) + totalTransfers) * (1 - structure.housingShare) / structure.agricultureShare
-            - totalRural - totalTransfers
+        let fund = inputs.fund.reduce(0, +)
+        let aH = structure.housingShare
+        let consumption = (totalRural + exports.reduce(0, +) + totalTransfers + fund) / structure.agricultureShare
+        let target = consumption * (1 - (1 - savingRate) * aH) / (1 - savingRate) - totalRural - totalTransfers
+        return open ? max(target, totalRural) : target
     }
 
     /// Sets ln w_i so that Σ_s L_i^s(p, w) = L_i (labour demand is decreasing and log-convex
@@ -498,22 +687,33 @@ public final class TradeEquilibrium {
             }
         }
         let v = n * sCount
+        let aH = structure.housingShare
+        let aA = structure.agricultureShare
         var prices = [Double](repeating: 0, count: v)
         var sectorLabour = [Double](repeating: 0, count: v)
         var output = [Double](repeating: 0, count: v)
         var revenue = [Double](repeating: 0, count: v)
         var priceIndex = [Double](repeating: 0, count: v)
         var returns = [Double](repeating: 0, count: v)
+        var externalSales = [Double](repeating: 0, count: v)
         var gdp = [Double](repeating: 0, count: n)
         var rent = [Double](repeating: 0, count: n)
+        var imports = [Double](repeating: 0, count: n)
+        var agricultureNet = [Double](repeating: 0, count: n)
+        var investmentPrice = [Double](repeating: 1, count: n)
         let wages = lnw.map { Foundation.exp($0) }
         for i in 0..<n {
             var valueAdded = wages[i] * labour[i] + ruralIncome[i]
+            var lnPI = 0.0
             for s in 0..<sCount {
                 let k = i * sCount + s
                 priceIndex[k] = Foundation.pow(phi[k], 1 / (1 - sigma[s]))
+                lnPI += bundle[s] * Foundation.log(priceIndex[k])
+                imports[i] += importValue[k]
                 guard active[k] else { continue }
                 prices[k] = Foundation.exp(lnp[k])
+                let x = Foundation.exp((1 - sigma[s]) * lnp[k])
+                externalSales[k] = x * externalDemand[k] + exports[k]
                 if beta[s] > 0 {
                     revenue[k] = Foundation.exp(lnSupply[k])
                     sectorLabour[k] = Foundation.exp(lnLsec[k])
@@ -525,17 +725,41 @@ public final class TradeEquilibrium {
                 }
                 output[k] = revenue[k] / prices[k]
             }
-            rent[i] = structure.housingShare * expenditure[i]
+            investmentPrice[i] = Foundation.exp(lnPI)
+            rent[i] = aH * consumption[i]
             gdp[i] = valueAdded + rent[i]
+            agricultureNet[i] = ruralIncome[i] - aA * consumption[i]
         }
         let totalRural = ruralIncome.reduce(0, +)
-        let agriculture = structure.agricultureShare * expenditure.reduce(0, +) - exports.reduce(0, +) - transfers.reduce(0, +)
+        let fund = inputs.fund.reduce(0, +)
+        let agriculture = aA * consumption.reduce(0, +) - exports.reduce(0, +) - transfers.reduce(0, +) - fund
         let residual = f.reduce(0) { max($0, abs($1)) }
-        return Equilibrium(
+        var pooled = [Double](repeating: 0, count: n)
+        var poolShare = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            var home = 0.0
+            var weight = 0.0
+            for s in 0..<sCount { home += homeWeight[i * sCount + s]; weight += poolWeight[i * sCount + s] }
+            let own = (1 - residentialShare) * saving[i]
+            pooled[i] = poolWeightTotal > 0 ? (home > 0 ? (1 - homeBias) * own : own) : 0
+            poolShare[i] = poolWeightTotal > 0 ? weight / poolWeightTotal : 0
+        }
+        var eq = Equilibrium(
             prices: prices, wages: wages, sectorLabour: sectorLabour, output: output,
             revenue: revenue, priceIndex: priceIndex, expenditure: Array(expenditure), rent: rent,
             returns: returns, gdp: gdp, iterations: iterations, residual: residual,
-            agricultureExcess: (agriculture - totalRural) / totalRural, solver: solver)
+            agricultureExcess: open ? 0 : (agriculture - totalRural) / totalRural, solver: solver)
+        eq.consumption = Array(consumption)
+        eq.saving = Array(saving)
+        eq.investment = Array(investment)
+        eq.investmentSpending = Array(spending)
+        eq.pooledSaving = pooled
+        eq.poolShare = poolShare
+        eq.investmentPriceIndex = investmentPrice
+        eq.externalSales = externalSales
+        eq.imports = imports
+        eq.agricultureNetExports = agricultureNet
+        return eq
     }
 }
 
@@ -648,7 +872,8 @@ struct AndersonMixer {
 
 extension Equilibrium {
     /// Value of sector s's goods shipped from city i to city j, 亿元 per year:
-    /// `X_ij^s = (p_i^s)^(1−σ_s) T_ij^s a_s E_j / Φ_j^s`, with Φ = P^(1−σ).
+    /// `X_ij^s = (p_i^s)^(1−σ_s) T_ij^s Z_j^s / Φ_j^s`, with Φ = P^(1−σ) and
+    /// `Z_j^s = a_s C_j + b_s I_j` city j's spending on the sector.
     public func trade(from i: Int, to j: Int, sector s: Int, structure: EconomyStructure) -> Double {
         let sCount = structure.sectorCount
         let n = structure.cityCount
@@ -656,7 +881,7 @@ extension Equilibrium {
         guard prices[v] > 0 else { return 0 }
         let sigma = structure.sectors[s].elasticity
         let phi = Foundation.pow(priceIndex[j * sCount + s], 1 - sigma)
-        return Foundation.pow(prices[v], 1 - sigma) * structure.tradeWeights[s][i * n + j]
-            * structure.expenditureShares[s] * expenditure[j] / phi
+        let spending = structure.expenditureShares[s] * consumption[j] + structure.investmentShares[s] * investmentSpending[j]
+        return Foundation.pow(prices[v], 1 - sigma) * structure.tradeWeights[s][i * n + j] * spending / phi
     }
 }

@@ -262,10 +262,11 @@ public enum PolicyCatalog {
             cities("cities", minimum: 1, default: nil),
             sectors(default: d.sectors),
             cities("contributors", default: d.contributors),
+            number("outside_share", "share of the fund", .closed(0, 1), default: d.outsideShare),
         ]) { window, a in
             InvestmentFundPolicy(
                 window: window, amount: a.number("amount"), cities: a.list("cities"), sectors: a.list("sectors"),
-                contributors: a.list("contributors"))
+                contributors: a.list("contributors"), outsideShare: a.number("outside_share"))
         }
     }()
 

@@ -21,7 +21,7 @@ public enum RosterLoader {
         "area_km2", "pop_2010", "pop_2020", "gdp_2020",
     ]
     /// Columns the cities file may have.
-    public static let optionalCityColumns = ["urban_share_2020"]
+    public static let optionalCityColumns = ["urban_share_2020", "primary_share_2020", "secondary_share_2020", "tertiary_share_2020"]
     /// Columns the roles file must have.
     public static let roleColumns = ["city", "tag", "section", "quote"]
     /// Columns the links file must have.
@@ -121,6 +121,19 @@ public enum RosterLoader {
             let urbanShare = cells.number(
                 "urban_share_2020", expected: "a share in (0, 1), or an empty cell if unknown",
                 optional: true) { $0 > 0 && $0 < 1 }
+            let sectorShares = ["primary_share_2020", "secondary_share_2020", "tertiary_share_2020"].map { column in
+                cells.number(column, expected: "a share of GDP in [0, 1], or an empty cell if unknown", optional: true) { $0 >= 0 && $0 <= 1 }
+            }
+            var shares: SectorShares?
+            if let primary = sectorShares[0], let secondary = sectorShares[1], let tertiary = sectorShares[2] {
+                if abs(primary + secondary + tertiary - 1) > 0.01 {
+                    cells.fail("tertiary_share_2020", "the three sector shares must sum to 1 within 0.01, they sum to \(primary + secondary + tertiary)")
+                } else {
+                    shares = SectorShares(primary: primary, secondary: secondary, tertiary: tertiary)
+                }
+            } else if sectorShares.contains(where: { $0 != nil }) {
+                cells.fail("primary_share_2020", "give all three sector shares or none")
+            }
             errors += cells.errors
             guard cells.errors.isEmpty, let id, let nameZH, let nameEN, let province, let zone,
                   let tier, let lat, let lon, let area, let pop2010, let pop2020, let gdp2020
@@ -129,7 +142,7 @@ public enum RosterLoader {
                 id: id, nameZH: nameZH, nameEN: nameEN, province: province, zone: zone,
                 tier: tier, latitude: lat, longitude: lon, areaKm2: area,
                 population2010: pop2010, population2020: pop2020, gdp2020: gdp2020,
-                urbanShare2020: urbanShare))
+                urbanShare2020: urbanShare, sectorShares2020: shares))
         }
         let ids = table.has("id") ? Set(firstLine.keys) : nil
         return (cities, ids, table.sorted(errors))

@@ -54,15 +54,19 @@ final class CalibrationTests: XCTestCase {
         let calibrated = try Calibration.calibrate(roster: roster, parameters: p)
         let utility = Utility.realUtility(state: calibrated.state, equilibrium: calibrated.equilibrium, structure: calibrated.structure, parameters: p)
         let migration = Migration(structure: calibrated.structure, cities: roster.cities, parameters: p)
-        let inflows = migration.inflows(delta: utility.map { p.migrationElasticity * log($0) }, urbanPopulation: calibrated.state.urbanPopulation)
+        let state = calibrated.state
+        let inflows = migration.inflows(
+            delta: migration.delta(utility: utility, urbanPopulation: state.urbanPopulation),
+            urbanPopulation: state.urbanPopulation, ruralPopulation: state.ruralPopulation)
         for i in roster.cities.indices {
-            let net = inflows[i] - p.migrationRate * calibrated.state.urbanPopulation[i]
+            // Arrivals (urban movers and rural movers, staying included) less everyone who moved.
+            let net = inflows[i] - p.migrationRate * state.urbanPopulation[i] - p.urbanisationRate * state.ruralPopulation[i]
             XCTAssertEqual(net, calibrated.migrationTargets[i], accuracy: 1e-9 * max(1, abs(net)), roster.cities[i].id)
         }
         // Targets from the census: (pop2020 − pop2010 − natural growth)/10, less the
         // region's external balance in proportion to urban population.
         let chengdu = roster.cities[0]
-        let natural = chengdu.population2010 / 1e4 * (pow(1 + p.naturalGrowth, 10) - 1)
+        let natural = chengdu.population2010 / 1e4 * (pow(1 + p.calibrationNaturalGrowth, 10) - 1)
         let raw = (chengdu.population2020 - chengdu.population2010) / 1e4 - natural
         let share = calibrated.state.urbanPopulation[0] / calibrated.state.urbanPopulation.reduce(0, +)
         XCTAssertEqual(calibrated.migrationTargets[0], raw / 10 - calibrated.externalMigration * share, accuracy: 1e-9)
@@ -141,12 +145,12 @@ final class CalibrationTests: XCTestCase {
         p = ModelParameters()
         p.sectors[1].baseMix = 0.3
         XCTAssertEqual(message { try p.validate() },
-                       "parameter 'sectors.*.base_mix': the sectors' base mixes must sum to 1, they sum to 1.2")
+                       "parameter 'sectors.*.base_mix': the sectors' base mixes must sum to 1, they sum to 1.18")
         p = ModelParameters()
         p.migrationRate = .infinity
         XCTAssertEqual(message { try p.validate() }, "parameter 'migration_rate': inf is outside [0, 1] (per year)")
         p = ModelParameters()
-        XCTAssertEqual(message { try p.set("saving_rate", to: -0.1) }, "parameter 'saving_rate': -0.1 is outside [0, 1) (share of income)")
+        XCTAssertEqual(message { try p.set("saving_rate", to: -0.1) }, "parameter 'saving_rate': -0.1 is outside [0, 1) (share of disposable income)")
         XCTAssertEqual(message { try p.set("migraton_rate", to: 0.1) }, "parameter 'migraton_rate': unknown parameter")
     }
 }

@@ -50,21 +50,24 @@ final class TradeEquilibriumTests: XCTestCase {
         let state = perturbed(c.state, seed: 12)
         let eq = try TradeEquilibrium(structure: c.structure).solve(state, parameters: ModelParameters())
         let sCount = c.structure.sectorCount
-        // Sector sales add up to the sector's share of total expenditure.
-        let totalE = eq.expenditure.reduce(0, +)
-        for s in 0..<sCount {
-            let sales = (0..<30).reduce(0.0) { $0 + eq.revenue[$1 * sCount + s] }
-            XCTAssertEqual(sales, c.structure.expenditureShares[s] * totalE, accuracy: 1e-10 * sales)
-        }
-        // Labour markets clear, and GDP = E without transfers.
+        let aH = c.structure.housingShare, aA = c.structure.agricultureShare
+        // Sales of the region = its spending on modern goods − imports + sales outside.
+        let sales = eq.revenue.reduce(0, +)
+        let modernSpending = (0..<30).reduce(0.0) { $0 + (1 - aH - aA) * eq.consumption[$1] + eq.investmentSpending[$1] }
+        XCTAssertEqual(sales, modernSpending - eq.imports.reduce(0, +) + eq.externalSales.reduce(0, +), accuracy: 1e-10 * sales)
+        // Labour markets clear; GDP = factor income + rent.
         for i in 0..<30 {
             let employed = (0..<sCount).reduce(0.0) { $0 + eq.sectorLabour[i * sCount + $1] }
             XCTAssertEqual(employed, state.urbanPopulation[i], accuracy: 1e-10 * employed)
-            XCTAssertEqual(eq.gdp[i], eq.expenditure[i], accuracy: 1e-10 * eq.gdp[i])
+            let valueAdded = (0..<sCount).reduce(eq.wages[i] * state.urbanPopulation[i] + state.ruralProductivity[i] * state.ruralPopulation[i]) {
+                $0 + c.structure.sectors[$1].capitalShare * eq.revenue[i * sCount + $1]
+            }
+            XCTAssertEqual(eq.gdp[i], valueAdded + aH * eq.consumption[i], accuracy: 1e-10 * eq.gdp[i])
         }
-        // Total GDP is pinned by rural output: Σ q R / a_A.
-        let rural = zip(state.ruralProductivity, state.ruralPopulation).reduce(0.0) { $0 + $1.0 * $1.1 }
-        XCTAssertEqual(eq.gdp.reduce(0, +), rural / c.structure.agricultureShare, accuracy: 1e-10 * totalE)
+        // Absorption = GDP + central transfers; the trade deficit is what those transfers pay for.
+        let central = state.centralTransfers.reduce(0, +)
+        XCTAssertEqual(eq.expenditure.reduce(0, +), eq.gdp.reduce(0, +) + central, accuracy: 1e-10 * sales)
+        XCTAssertEqual(eq.tradeBalance, -central, accuracy: 1e-10 * sales)
     }
 
     func testAnEmptyVarietyIsDroppedNotFedToLog() throws {

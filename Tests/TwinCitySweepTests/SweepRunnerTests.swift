@@ -137,8 +137,9 @@ final class SweepRunnerTests: XCTestCase {
     func testRunsThatTheScenarioRefusesAreRecordedAsFailedWithTheirReason() throws {
         // Each value is accepted on its own with the other at its default, but an agriculture
         // share of 0.6 cannot be calibrated to the roster, and housing + agriculture shares of
-        // 0.5 + 0.6 leave nothing for the modern sectors: points 1 and 3 fail, each with its
-        // reason, while 0 and 2 run.
+        // 0.3 + 0.75 leave nothing for the modern sectors, and 0.75 alone leaves the modern
+        // sectors a consumption share too small for their sales at home: points 1 and 3
+        // fail, each with its reason, while 0 and 2 run.
         let folder = try scratchFolder()
         let sweep = try write("""
             schema = 1
@@ -153,11 +154,11 @@ final class SweepRunnerTests: XCTestCase {
 
             [[parameter]]
             path = "model.housing_share"
-            values = [0.08, 0.5]
+            values = [0.2, 0.3]
 
             [[parameter]]
             path = "model.agriculture_share"
-            values = [0.1, 0.6]
+            values = [0.1, 0.75]
             """, to: "failing.toml", in: folder)
         let out = folder.appendingPathComponent("out")
         let outcome = try runSweep(sweep, into: out, jobs: 2)

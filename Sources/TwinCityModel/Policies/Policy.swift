@@ -99,10 +99,14 @@ public struct PolicyEffects: Sendable, Equatable {
     /// variety takes no relocated capacity, and its investment and inflow are cut to what
     /// keeps it at or below the cap over the tick, the cut going to uncapped varieties.
     public var capitalCap: [Double]
-    /// Capital injected by variety, 亿元 per year (investment fund).
+    /// Capital injected by variety, nominal 亿元 per year (investment fund): spent on the
+    /// investment bundle of the recipient city.
     public var fundInvestment: [Double]
-    /// Net intergovernmental transfers received, 亿元 per year (negative: paid); sums to
-    /// minus the fund's injections (zero without a fund).
+    /// Part of the injections financed from outside the region (central government or
+    /// investors elsewhere), 亿元 per year; the rest is paid by the region's governments.
+    public var outsideFunding: Double = 0
+    /// Net transfers between the region's governments received, 亿元 per year (negative:
+    /// paid); sums to minus the injections the region's governments finance.
     public var transfers: [Double]
     /// Extra yearly log growth of productivity, by variety (innovation hubs).
     public var productivityBoost: [Double]
