@@ -121,7 +121,7 @@ final class EnsembleRunTests: XCTestCase {
     func testInvalidCountsAreRefused() throws {
         for arguments in [["--replications", "0"], ["--jobs", "0"]] {
             let result = try TwinCityProcess.run(["run", "scenarios/baseline.toml", "--quiet"] + arguments)
-            XCTAssertNotEqual(result.status, 0)
+            XCTAssertEqual(result.status, 2, "a usage error")
             XCTAssertTrue(result.standardError.contains("\(arguments[0]) must be at least 1"), result.standardError)
             XCTAssertEqual(result.standardOutput, "")
         }

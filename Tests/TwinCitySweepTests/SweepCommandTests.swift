@@ -196,7 +196,7 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertTrue(submit.contains("sbatch --parsable --dependency=afterok:\"$array\" merge.sbatch"), submit)
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: out.appendingPathComponent("submit.sh").path))
         let badTime = try twincity(["sweep", "slurm", sweep, "--out", out.path, "--time", "90"])
-        XCTAssertEqual(badTime.status, 64, "a usage error")
+        XCTAssertEqual(badTime.status, 2, "a usage error")
         XCTAssertTrue(badTime.standardError.contains("--time expects HH:MM:SS"), badTime.standardError)
     }
 }
