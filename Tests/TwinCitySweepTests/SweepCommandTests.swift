@@ -53,7 +53,7 @@ final class SweepCommandTests: XCTestCase {
         let row = runs[3].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         XCTAssertEqual(row.count, 9)
         XCTAssertEqual([row[0], row[1], row[3], row[4], row[6], row[7], row[8]], ["1", "0", "ok", "", "", "1.5", "0.35"])
-        XCTAssertEqual(UInt64(row[2]), SweepSeeds.runSeed(sweepSeed: 7, point: 1, replication: 0))
+        XCTAssertEqual(UInt64(row[2]), SweepSeeds.runSeed(sweepSeed: 7, point: 0, replication: 0), "a grid: common random numbers, the seeds of point 0")
         XCTAssertGreaterThan(Double(row[5]) ?? 0, 0, "wall seconds")
         let outputs = try String(contentsOf: out.appendingPathComponent("outputs.csv"), encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
         XCTAssertEqual(outputs.first, "point,replication,region.gdp@2022,region.theil@2022,city.chengdu.population@2022,region.gdp_growth@2020")
