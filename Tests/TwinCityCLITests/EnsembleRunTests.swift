@@ -38,7 +38,7 @@ final class EnsembleRunTests: XCTestCase {
         let second = try TwinCityProcess.run(["run", scenario.path, "--replications", "3", "--jobs", "3", "--out", three.path, "--quiet"])
         XCTAssertEqual(second.status, 0, second.standardError)
 
-        let files = [".twincity-run", "cities.csv", "flows_capital.csv", "flows_industry.csv", "flows_population.csv", "manifest.json", "region.csv", "summary.csv"]
+        let files = [".twincity-run", "cities.csv", "datapackage.json", "flows_capital.csv", "flows_industry.csv", "flows_population.csv", "manifest.json", "region.csv", "summary.csv"]
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: one.path).sorted(), files)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: three.path).sorted(), files)
         for file in files where file != "manifest.json" {
