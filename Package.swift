@@ -3,6 +3,7 @@
 // economic circle. Module graph, one way only:
 //   twincity (CLI) → TwinCitySweep → TwinCityScenario / TwinCityExport → TwinCityModel → TwinCityGSL → CGSL
 //   TwinCitySweep → TwinCityGSL (samplers: Sobol points, seeded uniform streams)
+//   TwinCityScenario → TwinCityGSL (Student-t intervals of paired comparisons)
 //   twincity (CLI) → TwinCityPlot → TwinCityExport
 //   twincity (CLI) → TwinCityServe (web page, HTML report) → TwinCityScenario / TwinCityExport
 //   TwinCityFuzz (parser fuzzer) → TwinCitySweep → TwinCityScenario
@@ -39,7 +40,7 @@ let package = Package(
         .target(
             name: "TwinCityScenario",
             dependencies: [
-                "TwinCityModel",
+                "TwinCityModel", "TwinCityGSL",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "CSV", package: "CSV.swift"),
             ]

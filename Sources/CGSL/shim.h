@@ -12,6 +12,7 @@
 #include <gsl/gsl_roots.h>
 #include <gsl/gsl_cblas.h>
 #include <gsl/gsl_statistics_double.h>
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sort_double.h>
 #include <gsl/gsl_vector.h>
 

@@ -35,6 +35,14 @@ struct CompareCommand: ParsableCommand {
     var format: OutputFormat = .table
 
     func run() throws {
+        // Ensembles are paired by replication seed; anything that cannot be paired is refused
+        // before a table is read.
+        if let drawsA = RunDraws.read(runA), let drawsB = RunDraws.read(runB),
+           case .paired(let pairs) = try RunDraws.pairing(drawsA, drawsB) {
+            let comparison = try PairedComparison.compare(drawsA, drawsB, pairs: pairs, year: year)
+            TerminalText.write(try Self.renderPaired(comparison, as: format), to: .standardOutput)
+            return
+        }
         let comparison = try RunComparison.compare(runA, runB, year: year)
         let output = try Self.render(comparison, as: format)
         TerminalText.write(output, to: .standardOutput)

@@ -10,7 +10,9 @@ import TwinCityScenario
 /// - An error in the user's input (`UserInputError`: `InputError`, `InputErrors`,
 ///   `RosterError`, or any type adopting the protocol) prints `twincity: error: <description>`,
 ///   one line per error, and exits with status 2.
-/// - `ExitCode`, `CleanExit` and `ValidationError` keep the argument parser's handling.
+/// - `ValidationError` (a malformed command line found by a command) prints the parser's
+///   message and usage and exits with status 2, as the parser's own usage errors do.
+/// - `ExitCode` and `CleanExit` keep the argument parser's handling.
 /// - Anything else prints `twincity: error: <message>` and exits with status 1.
 ///
 /// Commands should compute their whole output before writing any of it, so that a failure
@@ -26,7 +28,7 @@ enum ErrorReporting {
             writeToStandardError(error.description)
             TwinCity.exit(withError: inputErrorStatus)
         case is ExitCode, is CleanExit, is ValidationError:
-            TwinCity.exit(withError: error)
+            TwinCity.exitReportingUsage(error)
         default:
             writeToStandardError(message(for: error))
             TwinCity.exit(withError: ExitCode.failure)

@@ -127,7 +127,8 @@ struct RunCommand: ParsableCommand {
         guard let first, let last else { return }
         let summary = RunSummary(
             scenario: scenario.name, cityIDs: setup.cities.map(\.id), first: first, last: last,
-            seed: settings.seed, wallTime: Date().timeIntervalSince(start), directory: directory)
+            seed: settings.seed, shockSD: parameters.productivityShockSD, wallTime: Date().timeIntervalSince(start),
+            directory: directory)
         TerminalText.write(summary.render(), to: .standardOutput)
     }
 

@@ -26,6 +26,9 @@ struct RunSummary {
     let last: Year
     /// Master seed of the run.
     let seed: UInt64
+    /// Standard deviation of the yearly productivity shock, `model.productivity_shock_sd`
+    /// (dimensionless, on ln Abar): 0 makes the run deterministic.
+    let shockSD: Double
     /// Seconds the run took.
     let wallTime: Double
     /// The run directory, as given or defaulted.
@@ -38,7 +41,7 @@ struct RunSummary {
     func render() -> String {
         let years = last.year - first.year
         var text = "Run '\(scenario)': \(Self.year(first.year))–\(Self.year(last.year)), seed \(seed), "
-            + String(format: "%.1f s", wallTime) + "\n\n"
+            + String(format: "%.1f s", wallTime) + "\n" + drawNote() + "\n"
 
         var region = TextTable(columns: [("region", .left), (Self.year(first.year), .right), (Self.year(last.year), .right)])
         func add(_ label: String, _ value: (RegionSummary) -> Double, _ format: String) {
@@ -74,6 +77,16 @@ struct RunSummary {
         text += "\nOutput written to \(directory)\n"
         for file in RunDirectoryWriter.files { text += "  \(file.name)\n" }
         return text
+    }
+
+    /// Whether the figures are one random draw: with productivity shocks, another seed gives
+    /// other figures, and an ensemble gives their mean and band.
+    func drawNote() -> String {
+        guard shockSD > 0 else {
+            return "Productivity shocks are off (model.productivity_shock_sd = 0): the figures do not depend on the seed.\n"
+        }
+        return "One random draw of the productivity shocks (model.productivity_shock_sd = \(String(format: "%g", shockSD))): "
+            + "another seed gives other figures; --replications N gives their mean and 5–95 % band.\n"
     }
 
     /// A model year as a reader expects it: `2035`, or `12.5` for a fractional one.

@@ -40,7 +40,7 @@ struct SweepAnalyzeCommand: ParsableCommand {
     var seed: UInt64?
 
     /// Output format.
-    @Option(help: ArgumentHelp("table (aligned text) or csv (one row per statistic).", valueName: "format"))
+    @Option(help: ArgumentHelp("table (aligned text), csv (one row per statistic) or json (the csv's rows as objects).", valueName: "format"))
     var format: OutputFormat = .table
 
     /// Robustness of the lever combinations.
@@ -73,26 +73,72 @@ struct SweepAnalyzeCommand: ParsableCommand {
         if discover == nil, combination != nil || box != nil { throw ValidationError("--combination and --box apply to --discover") }
         if bootstrap < 1 { throw ValidationError("--bootstrap must be at least 1, got \(bootstrap)") }
         if !(confidence > 0 && confidence < 1) { throw ValidationError("--confidence must lie in (0, 1), e.g. 0.95, got \(confidence)") }
-        if format == .json { throw ValidationError("--format takes table or csv") }
     }
 
     func run() throws {
         if robustness {
             let analysis = try Robustness.analyze(path: try SweepCommand.databasePath(directory), satisfice: satisfice, minimize: minimize)
-            let text = format == .csv ? SweepExploreReport.csv(analysis) : SweepExploreReport.table(analysis)
+            let text = format == .table ? SweepExploreReport.table(analysis)
+                : try Self.render(SweepExploreReport.records(analysis), as: format, numeric: ["combination", "value", "futures"])
             FileHandle.standardOutput.write(Data(text.utf8))
             return
         }
         if let discover {
             let analysis = try Discovery.analyze(path: try SweepCommand.databasePath(directory), condition: discover, combination: combination, box: box)
-            let text = format == .csv ? SweepExploreReport.csv(analysis) : SweepExploreReport.table(analysis)
+            let text = format == .table ? SweepExploreReport.table(analysis)
+                : try Self.render(SweepExploreReport.records(analysis), as: format, numeric: ["box", "value"])
             FileHandle.standardOutput.write(Data(text.utf8))
             return
         }
         let analysis = try SweepAnalysis.analyze(
             path: try SweepCommand.databasePath(directory), resamples: bootstrap, confidence: confidence, seed: seed)
-        let text = format == .csv ? Self.csv(analysis) : Self.table(analysis)
+        let text = format == .table ? Self.table(analysis)
+            : try Self.render(Self.records(analysis), as: format, numeric: ["value", "lower", "upper", "count"])
         TerminalText.write(text, to: .standardOutput)
+        // In a table the warnings stand under their output; csv and json go to other programs,
+        // so their reader is told on standard error.
+        if format != .table {
+            let warnings = analysis.outputs.compactMap { output in
+                analysis.sobolChecks[output.metric].flatMap { Self.wideWarning($0, metric: output.metric, parameters: analysis.definition.parameters.map(\.path)) }
+            }
+            if !warnings.isEmpty { TerminalText.write(warnings.map { "twincity: " + $0 }.joined(), to: .standardError) }
+        }
+    }
+
+    /// The Sobol indices of one output from its first N/4, N/2 and N base rows, one row per
+    /// parameter, and the warning about wide intervals when there is one.
+    static func convergenceTable(_ check: SobolCheck, parameters: [String]) -> String {
+        var text = ""
+        if check.rows.count >= 2 {
+            let counts = check.rows.map(String.init)
+            text += "indices from the first " + counts.joined(separator: ", ") + " base rows:\n"
+            var table = TextTable(columns: [("parameter", .left)] + counts.map { ("S1 @\($0)", .right) } + counts.map { ("ST @\($0)", .right) })
+            for (i, name) in parameters.enumerated() {
+                table.rows.append([name] + check.first[i].map(number) + check.total[i].map(number))
+            }
+            text += table.render()
+        }
+        if let warning = wideWarning(check, metric: nil, parameters: parameters) { text += warning }
+        return text
+    }
+
+    /// `warning: …` naming the indices whose intervals are wider than the larger of the
+    /// index and 0.1 (`SobolCheck.isWide`), or `nil` when there are none.
+    static func wideWarning(_ check: SobolCheck, metric: String?, parameters: [String]) -> String? {
+        guard !check.wide.isEmpty, let n = check.rows.last else { return nil }
+        let listed = check.wide.map { wide in
+            "\(parameters[wide.parameter]) \(wide.index) \(number(wide.interval.estimate)) "
+                + "[\(number(wide.interval.lower)), \(number(wide.interval.upper))]"
+        }
+        return "warning: " + (metric.map { "\($0): " } ?? "")
+            + "\(check.wide.count) of \(2 * parameters.count) Sobol intervals are wider than the index (or than \(String(format: "%g", SobolCheck.floor))): "
+            + listed.joined(separator: ", ")
+            + "; with N = \(n) base rows these indices are not settled — raise [sampler] samples (e.g. to \(4 * n)) and compare the indices from N/4, N/2 and N rows\n"
+    }
+
+    /// `records` as CSV or JSON (`RecordText`), the cells of `numeric` columns as JSON numbers.
+    static func render(_ records: [[String]], as format: OutputFormat, numeric: Set<String>) throws -> String {
+        format == .json ? try RecordText.json(records, numeric: numeric) : RecordText.csv(records)
     }
 
     /// Four significant digits without an exponent between 10⁻³ and 10⁹ (`130900`,
@@ -126,6 +172,7 @@ struct SweepAnalyzeCommand: ParsableCommand {
                     table.rows.append([name] + [s.estimate, s.lower, s.upper, t.estimate, t.lower, t.upper].map(number))
                 }
                 text += table.render()
+                if let check = analysis.sobolChecks[metric] { text += convergenceTable(check, parameters: parameters) }
             case .morris(let statistics):
                 text += "\(metric): Morris elementary effects (per unit of normalised range)\n"
                 var table = TextTable(columns: [("parameter", .left), ("mu*", .right), ("mu", .right), ("sigma", .right), ("effects", .right)])
@@ -151,36 +198,46 @@ struct SweepAnalyzeCommand: ParsableCommand {
     }
 
     /// One row per statistic: `output,method,parameter,level,statistic,value,lower,upper,count`.
-    static func csv(_ analysis: SweepAnalysis) -> String {
+    static func records(_ analysis: SweepAnalysis) -> [[String]] {
         let parameters = analysis.definition.parameters.map(\.path)
         func cell(_ value: Double) -> String { value.isFinite ? CSVText.number(value) : "" }
-        var text = CSVText.record(["output", "method", "parameter", "level", "statistic", "value", "lower", "upper", "count"])
+        var records: [[String]] = [["output", "method", "parameter", "level", "statistic", "value", "lower", "upper", "count"]]
         for (metric, section) in analysis.outputs {
             switch section {
             case .sobol(let result):
                 for (i, name) in parameters.enumerated() {
                     for (statistic, interval) in [("S1", result.firstOrder[i]), ("ST", result.total[i])] {
-                        text += CSVText.record([metric, "sobol", name, "", statistic, cell(interval.estimate), cell(interval.lower), cell(interval.upper), String(result.rows)])
+                        records.append([metric, "sobol", name, "", statistic, cell(interval.estimate), cell(interval.lower), cell(interval.upper), String(result.rows)])
+                    }
+                }
+                // The same indices from the first N/4, N/2 and N base rows: whether they settle.
+                if let check = analysis.sobolChecks[metric] {
+                    for (i, name) in parameters.enumerated() {
+                        for (statistic, values) in [("S1", check.first[i]), ("ST", check.total[i])] {
+                            for (rows, value) in zip(check.rows, values) {
+                                records.append([metric, "sobol_convergence", name, "", statistic, cell(value), "", "", String(rows)])
+                            }
+                        }
                     }
                 }
             case .morris(let statistics):
                 for (name, s) in zip(parameters, statistics) {
                     for (statistic, value) in [("mu_star", s.meanAbsolute), ("mu", s.mean), ("sigma", s.standardDeviation)] {
-                        text += CSVText.record([metric, "morris", name, "", statistic, cell(value), "", "", String(s.count)])
+                        records.append([metric, "morris", name, "", statistic, cell(value), "", "", String(s.count)])
                     }
                 }
             case .grid(let levels):
                 for (name, rows) in zip(parameters, levels) {
                     for level in rows {
-                        text += CSVText.record([metric, "grid", name, level.value.label, "mean", cell(level.mean), "", "", String(level.count)])
+                        records.append([metric, "grid", name, level.value.label, "mean", cell(level.mean), "", "", String(level.count)])
                     }
                 }
             case .summary(let mean, let sd, let minimum, let maximum, let count):
                 for (statistic, value) in [("mean", mean), ("sd", sd), ("min", minimum), ("max", maximum)] {
-                    text += CSVText.record([metric, analysis.definition.sampler.kind.rawValue, "", "", statistic, cell(value), "", "", String(count)])
+                    records.append([metric, analysis.definition.sampler.kind.rawValue, "", "", statistic, cell(value), "", "", String(count)])
                 }
             }
         }
-        return text
+        return records
     }
 }

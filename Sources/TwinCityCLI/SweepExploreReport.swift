@@ -44,23 +44,23 @@ enum SweepExploreReport {
     }
 
     /// `output,combination,levers,statistic,value,futures`: one row per statistic, in rank order.
-    static func csv(_ analysis: Robustness.Analysis) -> String {
-        var text = CSVText.record(["output", "combination", "levers", "statistic", "value", "futures"])
+    static func records(_ analysis: Robustness.Analysis) -> [[String]] {
+        var records: [[String]] = [["output", "combination", "levers", "statistic", "value", "futures"]]
         for outcome in analysis.outcomes {
             for row in outcome.rows {
                 let label = analysis.combinations.label(row.combination)
                 for (name, value) in [("mean", row.mean), ("p05", row.p05), ("p50", row.p50), ("p95", row.p95), ("max_regret", row.maxRegret), ("p90_regret", row.p90Regret)] {
-                    text += CSVText.record([outcome.metric, String(row.combination), label, name, cell(value), String(row.futures)])
+                    records.append([outcome.metric, String(row.combination), label, name, cell(value), String(row.futures)])
                 }
             }
         }
         if !analysis.conditions.isEmpty {
             let name = analysis.conditions.map(\.text).joined(separator: " and ")
             for row in analysis.satisficing {
-                text += CSVText.record([name, String(row.combination), analysis.combinations.label(row.combination), "satisficing_share", cell(row.share), String(row.futures)])
+                records.append([name, String(row.combination), analysis.combinations.label(row.combination), "satisficing_share", cell(row.share), String(row.futures)])
             }
         }
-        return text
+        return records
     }
 
     // MARK: - Discovery
@@ -117,21 +117,21 @@ enum SweepExploreReport {
 
     /// `section,box,phase,uncertainty,statistic,value`: the trajectory, then the chosen and
     /// restricted boxes' limits.
-    static func csv(_ analysis: Discovery.Analysis) -> String {
-        var text = CSVText.record(["section", "box", "phase", "uncertainty", "statistic", "value"])
+    static func records(_ analysis: Discovery.Analysis) -> [[String]] {
+        var records: [[String]] = [["section", "box", "phase", "uncertainty", "statistic", "value"]]
         for (i, step) in analysis.result.trajectory.enumerated() {
             for (name, value) in [("coverage", step.coverage), ("density", step.density), ("mass", step.mass), ("restricted", Double(step.restricted.count))] {
-                text += CSVText.record(["trajectory", String(i), step.phase.rawValue, "", name, cell(value)])
+                records.append(["trajectory", String(i), step.phase.rawValue, "", name, cell(value)])
             }
         }
         for (section, step) in [("box", analysis.result.trajectory[analysis.chosen]), ("restricted", analysis.restricted)] {
             for j in step.restricted {
                 let qp = step.quasiP[j]
                 for (name, value) in [("lower", step.box.lower[j]), ("upper", step.box.upper[j]), ("qp_lower", qp.lower ?? .nan), ("qp_upper", qp.upper ?? .nan)] {
-                    text += CSVText.record([section, String(analysis.chosen), "", analysis.dimensions[j], name, cell(value)])
+                    records.append([section, String(analysis.chosen), "", analysis.dimensions[j], name, cell(value)])
                 }
             }
         }
-        return text
+        return records
     }
 }

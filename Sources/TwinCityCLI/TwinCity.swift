@@ -12,7 +12,9 @@ struct TwinCity: AsyncParsableCommand {
         abstract: "Simulate the regional economy of the Chengdu–Chongqing twin-city economic circle.",
         discussion: """
             Input errors (a bad roster or scenario file) are reported as \
-            'twincity: error: FILE:LINE: ...' with exit status 2; other failures exit with status 1.
+            'twincity: error: FILE:LINE: ...' with exit status 2, and so is a malformed command \
+            line (an unknown option, a missing argument, a value out of range); other failures \
+            exit with status 1.
             """,
         version: twinCityVersion,
         subcommands: [
@@ -34,8 +36,8 @@ struct TwinCity: AsyncParsableCommand {
         do {
             command = try await asyncParseAsRoot()
         } catch {
-            // Usage errors, --help and --version: the parser's own messages and statuses.
-            exit(withError: error)
+            // --help and --version keep the parser's handling; usage errors its message.
+            exitReportingUsage(error)
         }
         do {
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -45,9 +47,20 @@ struct TwinCity: AsyncParsableCommand {
             }
         } catch {
             // Built-in commands (help, completion scripts) keep the parser's reporting.
-            guard isOwnCommand(command) else { exit(withError: error) }
+            guard isOwnCommand(command) else { exitReportingUsage(error) }
             ErrorReporting.exit(reporting: error)
         }
+    }
+
+    /// Ends the process for an error of the argument parser: a malformed command line gets the
+    /// parser's message and usage on standard error and exit status 2, the status of every
+    /// other input error (docs/RELIABILITY.md §5), instead of the parser's 64; `--help`,
+    /// `--version` and `ExitCode` keep the parser's handling.
+    static func exitReportingUsage(_ error: Error) -> Never {
+        guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+        let message = fullMessage(for: error)
+        if !message.isEmpty { TerminalText.write(message + "\n", to: .standardError) }
+        exit(withError: ErrorReporting.inputErrorStatus)
     }
 
     /// True for `TwinCity` and the subcommands below it, false for the parser's built-in

@@ -156,9 +156,12 @@ public final class EnsembleDirectoryWriter: @unchecked Sendable {
             }
             try removeReplicationFolders()
             try writeSummary()
+            let created = Date().formatted(.iso8601)
+            let package = DataPackage(cities: cities, sectors: sectors, files: RunDirectoryWriter.ensembleFiles, ensemble: true)
+            try staging.write(try package.json(), to: "datapackage.json")
             let document = ManifestDocument(
                 manifest: manifest, cities: cities, sectors: sectors, seeds: seeds,
-                files: RunDirectoryWriter.ensembleFiles, wallTimeSeconds: wallTime, created: Date().formatted(.iso8601))
+                files: RunDirectoryWriter.ensembleFiles, wallTimeSeconds: wallTime, created: created)
             try staging.write(try document.json(), to: "manifest.json")
             try staging.moveIntoPlace()
             lock.withLock { status = .finished }

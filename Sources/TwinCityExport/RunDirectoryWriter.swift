@@ -29,17 +29,20 @@ public final class RunDirectoryWriter {
         File(name: "flows_population.csv", description: "one row per year, origin and destination: residents who moved over the interval ending at the year, 10^4 persons (positive values only)"),
         File(name: "flows_capital.csv", description: "one row per year, origin and destination: investment financed by savers of the origin and installed in the destination over the interval ending at the year, 亿元 (positive values only)"),
         File(name: "flows_industry.csv", description: "one row per year, origin and destination: installed capacity relocated over the interval ending at the year, 亿元 (positive values only)"),
+        File(name: "datapackage.json", description: "the tables described for other programs: a Frictionless Tabular Data Package giving every CSV file's fields with their types, units and descriptions"),
         File(name: "manifest.json", description: "versions, seeds, time settings, cities (ids, English names, coordinates), sectors, the resolved scenario, wall time and creation time of the run"),
     ]
 
+    /// The CSV tables of `files`, before datapackage.json and manifest.json.
+    static var tables: ArraySlice<File> { files.prefix { $0.name.hasSuffix(".csv") } }
+
     /// The files of an ensemble's run directory (`EnsembleDirectoryWriter`): the tables of
     /// `files` with a leading `replication` column, `summary.csv`, and `manifest.json`.
-    public static let ensembleFiles: [File] = files.dropLast().map {
+    public static let ensembleFiles: [File] = tables.map {
         File(name: $0.name, description: "per replication (leading column `replication`, 0, 1, …), " + $0.description)
     } + [
         File(name: "summary.csv", description: "one row per year, city (or the region) and numeric variable of cities.csv and region.csv: mean, standard deviation (n − 1), 5th, 50th and 95th percentiles across replications, in the variable's unit"),
-        files[files.count - 1],
-    ]
+    ] + files.drop { $0.name.hasSuffix(".csv") }
 
     /// Cities whose shares of the region get their own columns in region.csv, when present.
     public static let coreCityIDs = ["chengdu", "chongqing"]
@@ -122,9 +125,12 @@ public final class RunDirectoryWriter {
         guard status == .open, let tables else { throw RunDirectoryError.closed(path: path) }
         do {
             try tables.close()
+            let created = Date().formatted(.iso8601)
+            let package = DataPackage(cities: cities, sectors: sectors, files: Self.files, ensemble: false)
+            try staging.write(try package.json(), to: "datapackage.json")
             let document = ManifestDocument(
                 manifest: manifest, cities: cities, sectors: sectors, seeds: [manifest.settings.seed],
-                files: Self.files, wallTimeSeconds: wallTime, created: Date().formatted(.iso8601))
+                files: Self.files, wallTimeSeconds: wallTime, created: created)
             try staging.write(try document.json(), to: "manifest.json")
             try staging.moveIntoPlace()
             status = .finished

@@ -39,6 +39,15 @@ public enum Statistics {
         }
     }
 
+    /// The quantile at probability `p` (in (0, 1)) of Student's t distribution with `degreesOfFreedom`
+    /// (> 0) degrees of freedom (`gsl_cdf_tdist_Pinv`): the t with P(T ≤ t) = p, e.g. 4.302653 for
+    /// p = 0.975 and 2 degrees of freedom, the half-width factor of a 95 % interval of a mean of 3.
+    public static func studentTQuantile(_ p: Double, degreesOfFreedom: Double) -> Double {
+        precondition(p > 0 && p < 1, "probability must be in (0, 1), got \(p)")
+        precondition(degreesOfFreedom > 0, "degrees of freedom must be positive, got \(degreesOfFreedom)")
+        return gsl_cdf_tdist_Pinv(p, degreesOfFreedom)
+    }
+
     /// The weighted mean Σwᵢxᵢ / Σwᵢ (`gsl_stats_wmean`). Weights are non-negative, one per value,
     /// not all zero.
     public static func weightedMean(_ data: [Double], weights: [Double]) -> Double {

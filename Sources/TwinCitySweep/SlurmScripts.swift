@@ -20,11 +20,19 @@ public struct SlurmScripts: Sendable, Equatable {
     public var cpusPerTask: Int
     /// Name of the jobs, from the sweep's name.
     public var jobName: String
+    /// Slurm account charged for the jobs, `nil` for the user's default.
+    public var account: String?
+    /// Memory per node of each job, in sbatch's `--mem` form (`4G`, `500M`), `nil` for the
+    /// partition's default.
+    public var memory: String?
+    /// Shell lines run in every job before twincity (`module load gsl`, `export …`), in order.
+    public var setup: [String]
 
     /// Scripts for a sweep; all paths must be absolute, since jobs run elsewhere.
     public init(
         executable: String, sweepFile: String, directory: String, shards: Int, partition: String?,
-        timeLimit: String?, cpusPerTask: Int, jobName: String
+        timeLimit: String?, cpusPerTask: Int, jobName: String, account: String? = nil, memory: String? = nil,
+        setup: [String] = []
     ) {
         self.executable = executable
         self.sweepFile = sweepFile
@@ -34,6 +42,23 @@ public struct SlurmScripts: Sendable, Equatable {
         self.timeLimit = timeLimit
         self.cpusPerTask = cpusPerTask
         self.jobName = jobName
+        self.account = account
+        self.memory = memory
+        self.setup = setup
+    }
+
+    /// True for a `--mem` value sbatch reads: a whole number of megabytes, or one with the
+    /// unit `K`, `M`, `G` or `T`.
+    public static func isMemory(_ text: String) -> Bool {
+        var digits = Substring(text)
+        if let last = digits.last, "KMGT".contains(last) { digits = digits.dropLast() }
+        return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
+    /// True for a partition or account name that can stand on an `#SBATCH` line as it is:
+    /// letters, digits and `-_.,` (a comma separates several partitions).
+    public static func isSlurmName(_ text: String) -> Bool {
+        !text.isEmpty && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.,".contains($0)) }
     }
 
     /// True for a `--time` value Slurm reads as hours, minutes and seconds (`HH:MM:SS`,
@@ -62,13 +87,22 @@ public struct SlurmScripts: Sendable, Equatable {
         try ShellQuoting.check(sweepFile, argument: "the sweep file")
         try ShellQuoting.check(executable, argument: "the twincity executable")
         try ShellQuoting.check(jobName, argument: "the job name")
+        for line in setup { try ShellQuoting.check(line, argument: "--setup") }
     }
 
     private var commonDirectives: [String] {
         var lines: [String] = []
         if let partition { lines.append("#SBATCH --partition=\(partition)") }
         if let timeLimit { lines.append("#SBATCH --time=\(timeLimit)") }
+        if let account { lines.append("#SBATCH --account=\(account)") }
+        if let memory { lines.append("#SBATCH --mem=\(memory)") }
         return lines
+    }
+
+    /// `set -euo pipefail`, then the `--setup` lines: a failing set-up line fails the job
+    /// before twincity starts.
+    private var preamble: [String] {
+        ["set -euo pipefail"] + setup
     }
 
     /// `sweep.sbatch`: the array job `0..n−1`. Slurm sets `SLURM_ARRAY_TASK_ID` and
@@ -84,8 +118,7 @@ public struct SlurmScripts: Sendable, Equatable {
             "#SBATCH --ntasks=1",
             "#SBATCH --cpus-per-task=\(cpusPerTask)",
             "#SBATCH --output=slurm-%A_%a.out",
-        ] + commonDirectives + [
-            "set -euo pipefail",
+        ] + commonDirectives + preamble + [
             "exec \(Self.shellQuoted(executable)) sweep \(Self.shellQuoted(sweepFile)) --out \(Self.shellQuoted(directory)) --resume --jobs \"${SLURM_CPUS_PER_TASK:-\(cpusPerTask)}\"",
         ]
         return lines.joined(separator: "\n") + "\n"
@@ -106,8 +139,7 @@ public struct SlurmScripts: Sendable, Equatable {
             "#SBATCH --ntasks=1",
             "#SBATCH --cpus-per-task=1",
             "#SBATCH --output=slurm-merge-%j.out",
-        ] + commonDirectives + [
-            "set -euo pipefail",
+        ] + commonDirectives + preamble + [
             "exec \(Self.shellQuoted(executable)) sweep merge \(Self.shellQuoted(directory)) "
                 + shardDatabases.map(Self.shellQuoted).joined(separator: " "),
         ]

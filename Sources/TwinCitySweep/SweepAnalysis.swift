@@ -32,6 +32,9 @@ public struct SweepAnalysis: Sendable {
     public var resamples: Int
     /// Confidence level of the Sobol intervals, in (0, 1).
     public var confidence: Double
+    /// For each Sobol output, by its name in `outputs`: the indices from N/4, N/2 and N base
+    /// rows and the indices whose intervals are too wide to read.
+    public var sobolChecks: [String: SobolCheck] = [:]
 
     /// Analyses the database at `path`.
     ///
@@ -54,23 +57,48 @@ public struct SweepAnalysis: Sendable {
         let means = try database.pointMeans(metrics: definition.outputs, points: design.pointCount)
         let counts = try database.counts()
         var outputs: [(String, Section)] = []
+        var checks: [String: SobolCheck] = [:]
         let combinations = design.combinations
+        func add(_ name: String, _ values: [Double], _ design: SamplingDesign) {
+            let analysed = section(values, design: design, resamples: resamples, confidence: confidence, seed: seed ?? definition.seed)
+            outputs.append((name, analysed))
+            if case .sobol(let result) = analysed, result.rows >= 2 {
+                let (a, b, ab) = saltelliRows(values, design: design)
+                checks[name] = SobolCheck(a: a, b: b, ab: ab, result: result)
+            }
+        }
         for (metric, values) in zip(definition.outputs, means) {
             guard !combinations.levers.isEmpty else {
-                outputs.append((metric, section(values, design: design, resamples: resamples, confidence: confidence, seed: seed ?? definition.seed)))
+                add(metric, values, design)
                 continue
             }
             // With levers, the uncertainties' analysis of each lever combination on its own.
             let futures = design.futureDesign
             for c in 0..<combinations.count {
                 let own = (0..<design.futureCount).map { values[design.point(future: $0, combination: c)] }
-                outputs.append(("\(metric) [\(combinations.label(c))]",
-                    section(own, design: futures, resamples: resamples, confidence: confidence, seed: seed ?? definition.seed)))
+                add("\(metric) [\(combinations.label(c))]", own, futures)
             }
         }
         return SweepAnalysis(
             definition: definition, design: design.summary, counts: counts, totalRuns: meta.totalRuns,
-            outputs: outputs, resamples: resamples, confidence: confidence)
+            outputs: outputs, resamples: resamples, confidence: confidence, sobolChecks: checks)
+    }
+
+    /// f_A, f_B and f_ABi (one array per parameter) of the Saltelli design's base rows whose
+    /// outputs are all defined, in row order.
+    static func saltelliRows(_ values: [Double], design: SamplingDesign) -> (a: [Double], b: [Double], ab: [[Double]]) {
+        let d = design.parameters.count
+        var a: [Double] = [], b: [Double] = []
+        var ab = [[Double]](repeating: [], count: d)
+        for j in 0..<(design.sampler.samples ?? 0) {
+            let fa = values[design.saltelliIndex(.a(row: j))], fb = values[design.saltelliIndex(.b(row: j))]
+            let fab = (0..<d).map { values[design.saltelliIndex(.ab(row: j, parameter: $0))] }
+            guard fa.isFinite, fb.isFinite, fab.allSatisfy(\.isFinite) else { continue }
+            a.append(fa)
+            b.append(fb)
+            for i in 0..<d { ab[i].append(fab[i]) }
+        }
+        return (a, b, ab)
     }
 
     /// The analysis of one output's point means.
@@ -78,17 +106,7 @@ public struct SweepAnalysis: Sendable {
         let d = design.parameters.count
         switch design.sampler.kind {
         case .sobol:
-            let rows = design.sampler.samples ?? 0
-            var a: [Double] = [], b: [Double] = []
-            var ab = [[Double]](repeating: [], count: d)
-            for j in 0..<rows {
-                let fa = values[design.saltelliIndex(.a(row: j))], fb = values[design.saltelliIndex(.b(row: j))]
-                let fab = (0..<d).map { values[design.saltelliIndex(.ab(row: j, parameter: $0))] }
-                guard fa.isFinite, fb.isFinite, fab.allSatisfy(\.isFinite) else { continue }
-                a.append(fa)
-                b.append(fb)
-                for i in 0..<d { ab[i].append(fab[i]) }
-            }
+            let (a, b, ab) = saltelliRows(values, design: design)
             guard a.count >= 2 else {
                 let empty = SobolIndices.Interval(estimate: .nan, lower: .nan, upper: .nan)
                 return .sobol(SobolIndices.Result(

@@ -59,6 +59,10 @@ public struct SweepDefinition: Sendable, Equatable {
     public var sampler: SamplerSpec
     /// Runs per point, each with its own seed (≥ 1).
     public var replications: Int
+    /// Common random numbers: replication r has the same seed at every point, so points
+    /// differ by their parameters and not by their draws of the productivity shocks
+    /// (`common_random_numbers`; default true for grid sweeps, false for the others).
+    public var commonRandomNumbers: Bool
     /// `KEY=VALUE` overrides applied to the base scenario in every run, before the point's.
     public var fixed: [String]
     /// The swept parameters, in file order (the order of coordinates in the design): the
@@ -73,8 +77,8 @@ public struct SweepDefinition: Sendable, Equatable {
     /// A sweep from its parts; `SweepFileReader.read` is the usual way to get one.
     public init(
         name: String, description: String = "", scenario: String, seed: UInt64, sampler: SamplerSpec,
-        replications: Int = 1, fixed: [String] = [], parameters: [SweepParameter], levers: [SweepLever] = [],
-        outputs: [String]
+        replications: Int = 1, commonRandomNumbers: Bool? = nil, fixed: [String] = [], parameters: [SweepParameter],
+        levers: [SweepLever] = [], outputs: [String]
     ) {
         self.name = name
         self.description = description
@@ -82,10 +86,18 @@ public struct SweepDefinition: Sendable, Equatable {
         self.seed = seed
         self.sampler = sampler
         self.replications = replications
+        self.commonRandomNumbers = commonRandomNumbers ?? Self.commonRandomNumbersByDefault(sampler.kind)
         self.fixed = fixed
         self.parameters = parameters
         self.levers = levers
         self.outputs = outputs
+    }
+
+    /// Whether a sampler uses common random numbers when the sweep file does not say: a grid
+    /// compares levels of its parameters, which their own draws would blur; the other
+    /// samplers keep one seed per point, as they always have.
+    public static func commonRandomNumbersByDefault(_ kind: SamplerKind) -> Bool {
+        kind == .grid
     }
 
     // MARK: - Canonical form
@@ -97,6 +109,9 @@ public struct SweepDefinition: Sendable, Equatable {
         var seed: UInt64
         var sampler: SamplerSpec
         var replications: Int
+        /// Present (true) only with common random numbers, so a sweep without them keeps the
+        /// identity it had before the key existed.
+        var common_random_numbers: Bool?
         var set: [String]
         var parameters: [SweepParameter]
         /// Left out when there are no levers, so a plain sweep keeps its identity.
@@ -106,15 +121,15 @@ public struct SweepDefinition: Sendable, Equatable {
 
     /// The sweep as compact JSON with sorted keys: every setting that determines its runs
     /// and results (`schema`, `name`, `scenario` as written, `seed`, `sampler`,
-    /// `replications`, `set`, `parameters`, `levers` when there are any, `outputs`), and nothing else — comments, layout,
+    /// `replications`, `common_random_numbers` when true, `set`, `parameters`, `levers` when there are any, `outputs`), and nothing else — comments, layout,
     /// key order and `description` do not change it.
     public var canonicalJSON: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let canonical = Canonical(
             schema: Self.schemaVersion, name: name, scenario: scenario, seed: seed, sampler: sampler,
-            replications: replications, set: fixed, parameters: parameters, levers: levers.isEmpty ? nil : levers,
-            outputs: outputs)
+            replications: replications, common_random_numbers: commonRandomNumbers ? true : nil, set: fixed,
+            parameters: parameters, levers: levers.isEmpty ? nil : levers, outputs: outputs)
         // Encoding plain strings, integers and finite doubles cannot fail.
         let data = try! encoder.encode(canonical)
         return String(decoding: data, as: UTF8.self)
@@ -133,7 +148,7 @@ public struct SweepDefinition: Sendable, Equatable {
         let canonical = try JSONDecoder().decode(Canonical.self, from: Data(text.utf8))
         self.init(
             name: canonical.name, scenario: canonical.scenario, seed: canonical.seed, sampler: canonical.sampler,
-            replications: canonical.replications, fixed: canonical.set, parameters: canonical.parameters,
-            levers: canonical.levers ?? [], outputs: canonical.outputs)
+            replications: canonical.replications, commonRandomNumbers: canonical.common_random_numbers ?? false,
+            fixed: canonical.set, parameters: canonical.parameters, levers: canonical.levers ?? [], outputs: canonical.outputs)
     }
 }

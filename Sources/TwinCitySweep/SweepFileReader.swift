@@ -81,7 +81,7 @@ public struct SweepFile: Sendable {
 
 /// Reads sweep files.
 public enum SweepFileReader {
-    static let topLevelKeys = ["schema", "name", "description", "scenario", "seed", "replications", "set", "sampler", "parameter", "lever", "uncertainty", "outputs"]
+    static let topLevelKeys = ["schema", "name", "description", "scenario", "seed", "replications", "common_random_numbers", "set", "sampler", "parameter", "lever", "uncertainty", "outputs"]
     static let samplerKeys = ["kind", "samples", "levels", "combinations"]
     static let parameterKeys = ["path", "values", "min", "max", "scale", "levels"]
     static let leverKeys = ["name", "path", "options"]
@@ -166,6 +166,12 @@ public enum SweepFileReader {
                 reader.fail("replications", "expected a whole number ≥ 1 (runs per point), found \(value.found)")
             }
         }
+        var commonRandomNumbers: Bool?
+        if let value = root["common_random_numbers"] {
+            if case .bool(let flag) = value { commonRandomNumbers = flag } else {
+                reader.fail("common_random_numbers", "expected true (the same seeds at every point) or false (each point its own), found \(value.found)")
+            }
+        }
         var fixed: [String] = []
         if let value = root["set"] {
             let texts: [String]? = {
@@ -209,7 +215,8 @@ public enum SweepFileReader {
         guard let name, let scenario, let seed, let replications, let sampler, let parameters, let levers, let outputs else { return nil }
         let definition = SweepDefinition(
             name: name, description: description, scenario: scenario, seed: seed, sampler: sampler,
-            replications: replications, fixed: fixed, parameters: parameters, levers: levers, outputs: outputs)
+            replications: replications, commonRandomNumbers: commonRandomNumbers, fixed: fixed, parameters: parameters,
+            levers: levers, outputs: outputs)
         if reader.errors.isEmpty {
             let points = SamplingDesign.pointCount(definition)
             let runs = points.multipliedReportingOverflow(by: replications)

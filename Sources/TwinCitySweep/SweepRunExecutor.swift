@@ -66,9 +66,7 @@ public struct SweepRunExecutor: Sendable {
     ///   the point's values or the simulation fails.
     public func run(point: Int, replication: Int, shouldStop: () -> Bool = { false }) -> SweepRunRecord? {
         let start = Date()
-        // Common random numbers: the seed follows the future, not the point, so every lever
-        // combination of a future runs with the same seeds (the same point without levers).
-        let seed = SweepSeeds.runSeed(sweepSeed: definition.seed, point: design.future(of: point), replication: replication)
+        let seed = SweepSeeds.runSeed(definition, design: design, point: point, replication: replication)
         var record = SweepRunRecord(
             point: point, replication: replication, seed: seed,
             parametersJSON: Self.json(paths: design.allPaths, values: design.allValues(at: point)),

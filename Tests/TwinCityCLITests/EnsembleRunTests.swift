@@ -38,7 +38,7 @@ final class EnsembleRunTests: XCTestCase {
         let second = try TwinCityProcess.run(["run", scenario.path, "--replications", "3", "--jobs", "3", "--out", three.path, "--quiet"])
         XCTAssertEqual(second.status, 0, second.standardError)
 
-        let files = [".twincity-run", "cities.csv", "flows_capital.csv", "flows_industry.csv", "flows_population.csv", "manifest.json", "region.csv", "summary.csv"]
+        let files = [".twincity-run", "cities.csv", "datapackage.json", "flows_capital.csv", "flows_industry.csv", "flows_population.csv", "manifest.json", "region.csv", "summary.csv"]
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: one.path).sorted(), files)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: three.path).sorted(), files)
         for file in files where file != "manifest.json" {
@@ -121,7 +121,7 @@ final class EnsembleRunTests: XCTestCase {
     func testInvalidCountsAreRefused() throws {
         for arguments in [["--replications", "0"], ["--jobs", "0"]] {
             let result = try TwinCityProcess.run(["run", "scenarios/baseline.toml", "--quiet"] + arguments)
-            XCTAssertNotEqual(result.status, 0)
+            XCTAssertEqual(result.status, 2, "a usage error")
             XCTAssertTrue(result.standardError.contains("\(arguments[0]) must be at least 1"), result.standardError)
             XCTAssertEqual(result.standardOutput, "")
         }

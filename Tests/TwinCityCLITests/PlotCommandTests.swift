@@ -89,7 +89,7 @@ final class PlotCommandTests: XCTestCase {
             ["--var", "gdp", "--year", "2023"],
         ] {
             let result = try TwinCityProcess.run(["plot", "runs/any"] + arguments)
-            XCTAssertEqual(result.status, 64, "\(arguments): \(result.standardError)")
+            XCTAssertEqual(result.status, 2, "\(arguments): \(result.standardError)")
             XCTAssertTrue(result.standardError.contains("--"), result.standardError)
         }
     }

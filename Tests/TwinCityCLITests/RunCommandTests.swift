@@ -6,7 +6,7 @@ import XCTest
 
 final class RunCommandTests: XCTestCase {
     let root = TwinCityProcess.packageRoot
-    let runFiles = ["cities.csv", "flows_capital.csv", "flows_industry.csv", "flows_population.csv", "manifest.json", "region.csv"]
+    let runFiles = ["cities.csv", "datapackage.json", "flows_capital.csv", "flows_industry.csv", "flows_population.csv", "manifest.json", "region.csv"]
 
     /// A fresh scratch folder, removed when the test ends.
     func scratch() throws -> URL {

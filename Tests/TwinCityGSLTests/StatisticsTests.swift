@@ -1,4 +1,5 @@
 // Statistics against hand-computed values and the GSL manual's example.
+import Foundation
 import TwinCityGSL
 import XCTest
 
@@ -27,5 +28,16 @@ final class StatisticsTests: XCTestCase {
         XCTAssertEqual(Statistics.quantile(data, fraction: 1), 18.3, accuracy: 1e-12)
         // Linear interpolation: (n − 1)·0.1 = 0.4 of the way from 12.6 to 16.5 is 14.16.
         XCTAssertEqual(Statistics.quantile(data, fraction: 0.1), 14.16, accuracy: 1e-12)
+    }
+
+    func testStudentTQuantileAgainstClosedForms() {
+        // One degree of freedom is the Cauchy distribution, t = tan(π(p − ½)); two give
+        // t = (2p − 1)/√(2p(1 − p)). Bound 1e-10 relative.
+        for p in [0.6, 0.9, 0.975, 0.995] {
+            assertRelativelyClose(Statistics.studentTQuantile(p, degreesOfFreedom: 1), Foundation.tan(Double.pi * (p - 0.5)), tolerance: 1e-10)
+            assertRelativelyClose(Statistics.studentTQuantile(p, degreesOfFreedom: 2), (2 * p - 1) / (2 * p * (1 - p)).squareRoot(), tolerance: 1e-10)
+        }
+        // Many degrees of freedom approach the normal: z(0.975) = 1.959963984540054.
+        assertRelativelyClose(Statistics.studentTQuantile(0.975, degreesOfFreedom: 1e7), 1.959963984540054, tolerance: 1e-6)
     }
 }

@@ -273,5 +273,5 @@ final class ServerEndpointTests: XCTestCase {
 
 /// The files of a single run's directory.
 enum RunDirectoryWriterFiles {
-    static let single = ["cities.csv", "region.csv", "flows_population.csv", "flows_capital.csv", "flows_industry.csv", "manifest.json"]
+    static let single = ["cities.csv", "region.csv", "flows_population.csv", "flows_capital.csv", "flows_industry.csv", "datapackage.json", "manifest.json"]
 }

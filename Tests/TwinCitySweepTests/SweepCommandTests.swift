@@ -53,7 +53,7 @@ final class SweepCommandTests: XCTestCase {
         let row = runs[3].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         XCTAssertEqual(row.count, 9)
         XCTAssertEqual([row[0], row[1], row[3], row[4], row[6], row[7], row[8]], ["1", "0", "ok", "", "", "1.5", "0.35"])
-        XCTAssertEqual(UInt64(row[2]), SweepSeeds.runSeed(sweepSeed: 7, point: 1, replication: 0))
+        XCTAssertEqual(UInt64(row[2]), SweepSeeds.runSeed(sweepSeed: 7, point: 0, replication: 0), "a grid: common random numbers, the seeds of point 0")
         XCTAssertGreaterThan(Double(row[5]) ?? 0, 0, "wall seconds")
         let outputs = try String(contentsOf: out.appendingPathComponent("outputs.csv"), encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
         XCTAssertEqual(outputs.first, "point,replication,region.gdp@2022,region.theil@2022,city.chengdu.population@2022,region.gdp_growth@2020")
@@ -196,7 +196,62 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertTrue(submit.contains("sbatch --parsable --dependency=afterok:\"$array\" merge.sbatch"), submit)
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: out.appendingPathComponent("submit.sh").path))
         let badTime = try twincity(["sweep", "slurm", sweep, "--out", out.path, "--time", "90"])
-        XCTAssertEqual(badTime.status, 64, "a usage error")
+        XCTAssertEqual(badTime.status, 2, "a usage error")
         XCTAssertTrue(badTime.standardError.contains("--time expects HH:MM:SS"), badTime.standardError)
+    }
+
+    func testSlurmScriptsRunTheGivenBinaryWithTheClustersSettingsAndSetUpLines() throws {
+        let folder = try scratchFolder()
+        let sweep = try write(SweepTestSupport.gridSweep(), to: "grid.toml", in: folder)
+        // A copy of twincity elsewhere, as a binary built for the compute nodes would be.
+        let bin = folder.appendingPathComponent("node bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let binary = bin.appendingPathComponent("twincity")
+        try FileManager.default.copyItem(at: SweepTestSupport.executable.resolvingSymlinksInPath(), to: binary)
+        let out = folder.appendingPathComponent("cluster")
+        let result = try twincity([
+            "sweep", "slurm", sweep, "--out", out.path, "--shards", "2", "--binary", binary.path, "--partition", "short",
+            "--account", "proj-42", "--mem", "4G", "--time", "00:30:00",
+            "--setup", "module load gsl 2>/dev/null || true", "--setup", "echo \"set up for ${SLURM_ARRAY_TASK_ID:-merge}\" >> setup.log",
+        ])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let array = try String(contentsOf: out.appendingPathComponent("sweep.sbatch"), encoding: .utf8)
+        let merge = try String(contentsOf: out.appendingPathComponent("merge.sbatch"), encoding: .utf8)
+        let directives = "#SBATCH --partition=short\n#SBATCH --time=00:30:00\n#SBATCH --account=proj-42\n#SBATCH --mem=4G\n"
+        let setup = "set -euo pipefail\nmodule load gsl 2>/dev/null || true\necho \"set up for ${SLURM_ARRAY_TASK_ID:-merge}\" >> setup.log\n"
+        for script in [array, merge] {
+            XCTAssertTrue(script.contains(directives + setup + "exec '\(binary.path)' sweep "), script)
+        }
+        XCTAssertFalse(array.contains(SweepTestSupport.executable.resolvingSymlinksInPath().path), "the given binary, not this one")
+
+        // The scripts run as Slurm would run them: each task, then the merge, in DIR.
+        let bash = try XCTUnwrap(findExecutable("bash"))
+        for task in 0..<2 {
+            var environment = ProcessInfo.processInfo.environment
+            environment["SLURM_ARRAY_TASK_ID"] = String(task)
+            environment["SLURM_ARRAY_TASK_COUNT"] = "2"
+            environment["SLURM_CPUS_PER_TASK"] = "1"
+            let ran = try runProgram(bash, [out.appendingPathComponent("sweep.sbatch").path], in: out, environment: environment)
+            XCTAssertEqual(ran.status, 0, ran.standardError)
+        }
+        let merged = try runProgram(bash, [out.appendingPathComponent("merge.sbatch").path], in: out)
+        XCTAssertEqual(merged.status, 0, merged.standardError)
+        XCTAssertEqual(try String(contentsOf: out.appendingPathComponent("setup.log"), encoding: .utf8),
+                       "set up for 0\nset up for 1\nset up for merge\n")
+        XCTAssertEqual(SweepTestSupport.recordedRuns(out.appendingPathComponent("sweep.sqlite").path), 8)
+
+        // Refusals: a binary that is not there, a memory sbatch does not read, an account
+        // with a space.
+        for (arguments, message) in [
+            (["--binary", folder.appendingPathComponent("nowhere").path], "twincity: error: --binary \(folder.appendingPathComponent("nowhere").path): no executable file there"),
+            (["--mem", "4 GB"], "--mem expects megabytes or a number with K, M, G or T, e.g. --mem 4G, got '4 GB'"),
+            (["--account", "my project"], "--account expects an account name"),
+            (["--setup", "module load gsl\nrm -rf /"], "twincity: error: --setup"),
+        ] {
+            let refused = try twincity(["sweep", "slurm", sweep, "--out", folder.appendingPathComponent("other").path] + arguments)
+            XCTAssertEqual(refused.status, 2, "\(arguments): \(refused.standardError)")
+            XCTAssertTrue(refused.standardError.contains(message), refused.standardError)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("other").path), "\(arguments)")
+        }
     }
 }
