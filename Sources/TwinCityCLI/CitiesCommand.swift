@@ -11,8 +11,9 @@ struct CitiesCommand: ParsableCommand {
         commandName: "cities",
         abstract: "List the cities of a roster with their tier, size and roles.",
         discussion: """
-            Reads the cities CSV and, from the same folder, roles.csv and links.csv when \
-            present. Every error in those files is reported, with file, line and column.
+            Reads the cities CSV and, from the same folder, roles.csv, links.csv and groups.csv \
+            when present. Every error in those files is reported, with file, line and column. \
+            The table ends with one total row per group of cities (Chongqing and its parts).
             """
     )
 
@@ -31,22 +32,24 @@ struct CitiesCommand: ParsableCommand {
     func run() throws {
         let path = try DefaultPaths.resolve(roster, default: DefaultPaths.roster, option: "--roster")
         let roster = try RosterLoader.load(cities: path)
-        let output = try Self.render(roster.cities, as: format)
+        let output = try Self.render(roster, as: format)
         TerminalText.write(output, to: .standardOutput)
     }
 
     /// The whole listing as text, so that nothing is written if rendering fails.
-    static func render(_ cities: [City], as format: OutputFormat) throws -> String {
+    static func render(_ roster: Roster, as format: OutputFormat) throws -> String {
         switch format {
-        case .table: return table(cities)
-        case .csv: return csv(cities)
-        case .json: return try json(cities)
+        case .table: return table(roster.cities, groups: roster.groups)
+        case .csv: return csv(roster.cities)
+        case .json: return try json(roster.cities)
         }
     }
 
     /// Aligned columns: id, Chinese name, tier, zone, 2020 population in 万人 (10^4 persons),
-    /// 2020 GDP in 亿元, and the distinct role tags.
-    static func table(_ cities: [City]) -> String {
+    /// 2020 GDP in 亿元, and the distinct role tags; then, for each group, a total row: the
+    /// group's id and name, tier `total`, the members' zone when they share one, the sums of
+    /// their population and GDP, and the members in the roles column.
+    static func table(_ cities: [City], groups: [CityGroup] = []) -> String {
         var table = TextTable(columns: [
             ("id", .left), ("name", .left), ("tier", .left), ("zone", .left),
             ("pop 2020 (万人)", .right), ("GDP 2020 (亿元)", .right), ("roles", .left),
@@ -61,15 +64,26 @@ struct CitiesCommand: ParsableCommand {
                 tags.joined(separator: ", "),
             ])
         }
+        for group in groups {
+            let members = cities.filter { $0.group == group.id }
+            let zones = Set(members.map(\.zone))
+            table.rows.append([
+                group.id, group.nameZH, "total", zones.count == 1 ? zones.first! : "",
+                String(format: "%.2f", members.reduce(0.0) { $0 + $1.population2020 } / 1e4),
+                String(format: "%.2f", members.reduce(0.0) { $0 + $1.gdp2020 }),
+                "= " + members.map(\.id).joined(separator: " + "),
+            ])
+        }
         return table.render()
     }
 
-    /// Columns as in the cities file (persons, 亿元, km², degrees) plus `roles`: every role
-    /// clause as `tag [section 「quote」]`, joined by `; `.
+    /// Columns as in the cities file (persons, 亿元, km², degrees) plus `group` (the id of the
+    /// city's group, empty for none) and `roles`: every role clause as
+    /// `tag [section 「quote」]`, joined by `; `.
     static func csv(_ cities: [City]) -> String {
         let header = [
             "id", "name_zh", "name_en", "province", "zone", "tier", "lat", "lon",
-            "area_km2", "pop_2010", "pop_2020", "gdp_2020", "roles",
+            "area_km2", "pop_2010", "pop_2020", "gdp_2020", "group", "roles",
         ]
         var text = CSVText.record(header)
         for city in cities {
@@ -79,7 +93,7 @@ struct CitiesCommand: ParsableCommand {
                 CSVText.number(city.latitude), CSVText.number(city.longitude),
                 CSVText.number(city.areaKm2), CSVText.number(city.population2010),
                 CSVText.number(city.population2020), CSVText.number(city.gdp2020),
-                roles.joined(separator: "; "),
+                city.group ?? "", roles.joined(separator: "; "),
             ])
         }
         return text
@@ -95,7 +109,8 @@ struct CitiesCommand: ParsableCommand {
 }
 
 /// A city as written by `twincity cities --format json`: the cities-file column names as keys,
-/// the same units (persons, 亿元, km², degrees), `urban_share_2020` null when unknown.
+/// the same units (persons, 亿元, km², degrees), `urban_share_2020` null when unknown, `group`
+/// the id of the city's group or null.
 struct CityRecord: Encodable {
     /// One role clause of the decision.
     struct Role: Encodable {
@@ -112,7 +127,7 @@ struct CityRecord: Encodable {
 
     private enum CodingKeys: String, CodingKey {
         case id, name_zh, name_en, province, zone, tier, lat, lon, area_km2
-        case pop_2010, pop_2020, gdp_2020, urban_share_2020, roles
+        case pop_2010, pop_2020, gdp_2020, urban_share_2020, group, roles
     }
 
     func encode(to encoder: Encoder) throws {
@@ -131,6 +146,7 @@ struct CityRecord: Encodable {
         try out.encode(city.gdp2020, forKey: .gdp_2020)
         // Written as null rather than left out, so every object has the same keys.
         try out.encode(city.urbanShare2020, forKey: .urban_share_2020)
+        try out.encode(city.group, forKey: .group)
         try out.encode(city.roles.map { Role(tag: $0.tag, section: $0.section, quote: $0.quote) }, forKey: .roles)
     }
 }

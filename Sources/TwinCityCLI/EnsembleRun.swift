@@ -87,7 +87,8 @@ struct EnsembleRun {
             throw OutputDirectoryExists(path: path)
         }
         let summary = EnsembleSummary(
-            scenario: scenario.name, cityIDs: setup.cities.map(\.id), replications: pool.results(),
+            scenario: scenario.name, cityIDs: setup.cities.map(\.id),
+            cores: RunDirectoryWriter.coreMembers(in: setup.cities), replications: pool.results(),
             seed: settings.seed, jobs: min(jobs, replications), wallTime: Date().timeIntervalSince(start),
             directory: directory)
         TerminalText.write(summary.render(), to: .standardOutput)

@@ -10,6 +10,9 @@ struct EnsembleSummary {
     let scenario: String
     /// City ids, in roster order.
     let cityIDs: [String]
+    /// Chengdu and Chongqing, each with the positions of the cities it covers
+    /// (`RunDirectoryWriter.coreMembers`).
+    let cores: [(id: String, indices: [Int])]
     /// Each replication's first and last recorded years, in replication order.
     let replications: [(first: RunSummary.Year, last: RunSummary.Year)]
     /// Master seed of the ensemble.
@@ -41,9 +44,10 @@ struct EnsembleSummary {
         }
         add("GDP (亿元, 2020 prices)", \.gdp, "%.1f")
         add("population (万人)", \.population, "%.2f")
+        // A core that is a group of cities (Chongqing's parts) shows the sum of its members.
         for (id, label) in [("chengdu", "Chengdu GDP share"), ("chongqing", "Chongqing GDP share")] {
-            guard let i = cityIDs.firstIndex(of: id) else { continue }
-            add(label, { $0.gdpShares[i] }, "%.4f")
+            guard let members = cores.first(where: { $0.id == id })?.indices else { continue }
+            add(label, { region in members.reduce(0.0) { $0 + region.gdpShares[$1] } }, "%.4f")
         }
         add("Theil index, GDP per capita", \.theil, "%.5f")
         text += region.render()

@@ -126,7 +126,8 @@ struct RunCommand: ParsableCommand {
 
         guard let first, let last else { return }
         let summary = RunSummary(
-            scenario: scenario.name, cityIDs: setup.cities.map(\.id), first: first, last: last,
+            scenario: scenario.name, cityIDs: setup.cities.map(\.id),
+            cores: RunDirectoryWriter.coreMembers(in: setup.cities), first: first, last: last,
             seed: settings.seed, shockSD: parameters.productivityShockSD, wallTime: Date().timeIntervalSince(start),
             directory: directory)
         TerminalText.write(summary.render(), to: .standardOutput)

@@ -20,6 +20,9 @@ struct RunSummary {
     let scenario: String
     /// City ids, in roster order.
     let cityIDs: [String]
+    /// Chengdu and Chongqing, each with the positions of the cities it covers
+    /// (`RunDirectoryWriter.coreMembers`).
+    let cores: [(id: String, indices: [Int])]
     /// The first recorded year (the base year).
     let first: Year
     /// The last recorded year.
@@ -49,9 +52,10 @@ struct RunSummary {
         }
         add("GDP (亿元, 2020 prices)", \.gdp, "%.1f")
         add("population (万人)", \.population, "%.2f")
+        // A core that is a group of cities (Chongqing's parts) shows the sum of its members.
         for (id, label) in [("chengdu", "Chengdu GDP share"), ("chongqing", "Chongqing GDP share")] {
-            guard let i = cityIDs.firstIndex(of: id) else { continue }
-            add(label, { $0.gdpShares[i] }, "%.4f")
+            guard let members = cores.first(where: { $0.id == id })?.indices else { continue }
+            add(label, { region in members.reduce(0.0) { $0 + region.gdpShares[$1] } }, "%.4f")
         }
         add("Theil index, GDP per capita", \.theil, "%.5f")
         text += region.render()

@@ -72,7 +72,7 @@ public final class EnsembleDirectoryWriter: @unchecked Sendable {
             }
         }
         let zones = RegionSummary.zoneOrder(cities.map(\.zone))
-        let cores = RunDirectoryWriter.coreCityIDs.filter { id in cities.contains { $0.id == id } }
+        let cores = RunDirectoryWriter.coreMembers(in: cities).map(\.id)
         statistics = EnsembleStatistics(
             cityIDs: cities.map(\.id), cityColumns: OutputColumns.cities(sectors: sectors),
             regionColumns: OutputColumns.region(coreCities: cores, zones: zones),

@@ -44,8 +44,18 @@ public final class RunDirectoryWriter {
         File(name: "summary.csv", description: "one row per year, city (or the region) and numeric variable of cities.csv and region.csv: mean, standard deviation (n − 1), 5th, 50th and 95th percentiles across replications, in the variable's unit"),
     ] + files.drop { $0.name.hasSuffix(".csv") }
 
-    /// Cities whose shares of the region get their own columns in region.csv, when present.
+    /// Cities whose shares of the region get their own columns in region.csv, when present
+    /// as a city or as a group of cities (`City.group`, e.g. Chongqing's two parts).
     public static let coreCityIDs = ["chengdu", "chongqing"]
+
+    /// Each of `coreCityIDs` that `cities` has, as a city or as the group of some cities, with
+    /// the positions of the cities it covers (its share is the sum of theirs).
+    public static func coreMembers(in cities: [City]) -> [(id: String, indices: [Int])] {
+        coreCityIDs.compactMap { id in
+            let indices = cities.indices.filter { cities[$0].id == id || cities[$0].group == id }
+            return indices.isEmpty ? nil : (id, indices)
+        }
+    }
 
     /// The output directory, as given.
     public let path: String

@@ -31,7 +31,7 @@ final class RunTables {
     let dt: Double
     let replication: Int?
     let zones: [String]
-    let coreIndices: [(id: String, index: Int)]
+    let coreIndices: [(id: String, indices: [Int])]
     private var tables: [CSVFile] = []
     private var previousGDP: Double?
     private var previousYear: Double?
@@ -43,7 +43,7 @@ final class RunTables {
         self.dt = dt
         self.replication = replication
         zones = RegionSummary.zoneOrder(cities.map(\.zone))
-        coreIndices = RunDirectoryWriter.coreCityIDs.compactMap { id in cities.firstIndex { $0.id == id }.map { (id, $0) } }
+        coreIndices = RunDirectoryWriter.coreMembers(in: cities)
         let headers = Self.headers(cities: cities, sectors: sectors, replication: replication != nil)
         do {
             for (name, header) in zip(Self.tableFiles, headers) {
@@ -58,7 +58,7 @@ final class RunTables {
     /// The header of each of `tableFiles`, with a leading `replication` column for an ensemble.
     static func headers(cities: [City], sectors: [String], replication: Bool) -> [[String]] {
         let zones = RegionSummary.zoneOrder(cities.map(\.zone))
-        let cores = RunDirectoryWriter.coreCityIDs.filter { id in cities.contains { $0.id == id } }
+        let cores = RunDirectoryWriter.coreMembers(in: cities).map(\.id)
         let lead = replication ? [OutputColumns.replication] : []
         let flows = lead + OutputColumns.flowKeys
         return [
@@ -113,8 +113,8 @@ final class RunTables {
             growth = RegionSummary.growthRate(from: gdp, to: s.gdp, years: record.year - then)
         }
         var row = [s.population, s.urbanPopulation, s.gdp, s.gdpNominal, growth, s.gdpPerCapita]
-        row += coreIndices.map { s.gdpShares[$0.index] }
-        row += coreIndices.map { s.populationShares[$0.index] }
+        row += coreIndices.map { core in core.indices.reduce(0.0) { $0 + s.gdpShares[$1] } }
+        row += coreIndices.map { core in core.indices.reduce(0.0) { $0 + s.populationShares[$1] } }
         row += s.zoneGDP + s.zonePopulation
         let flows = record.flows
         let migrants: Double = flows?.population.reduce(0, +) ?? 0

@@ -63,6 +63,9 @@ public struct City: Sendable, Equatable, Codable {
     public var sectorShares2020: SectorShares?
     /// Roles the decision gives the city, each with its clause.
     public var roles: [RoleTag]
+    /// Id of the `CityGroup` the city is a part of (e.g. `chongqing` for `chongqing_core`),
+    /// or `nil`; set by `Roster` from its groups.
+    public var group: String?
 
     public init(
         id: String, nameZH: String, nameEN: String, province: String, zone: String, tier: Tier,
@@ -85,6 +88,7 @@ public struct City: Sendable, Equatable, Codable {
         self.urbanShare2020 = urbanShare2020
         self.sectorShares2020 = sectorShares2020
         self.roles = roles
+        self.group = nil
     }
 
     /// True when the decision gives the city this role tag.
@@ -129,14 +133,38 @@ public struct TransportLink: Sendable, Equatable, Codable {
     }
 }
 
+/// A named set of roster cities that statistics and scenario files also know as one unit:
+/// Chongqing municipality, whose central urban area and rest are separate cities of the model
+/// (a within-city travel time for all of its 82,000 km² would exceed its time to Chengdu).
+public struct CityGroup: Sendable, Equatable, Codable {
+    /// Identifier, distinct from every city id (e.g. `chongqing`).
+    public var id: String
+    public var nameZH: String
+    public var nameEN: String
+    /// Ids of the member cities; the first is the group's seat, which a transport link naming
+    /// the group joins.
+    public var members: [String]
+
+    public init(id: String, nameZH: String, nameEN: String, members: [String]) {
+        self.id = id
+        self.nameZH = nameZH
+        self.nameEN = nameEN
+        self.members = members
+    }
+}
+
 /// An ordered set of cities with unique ids: the agents of one simulation.
 public struct Roster: Sendable, Equatable {
     public let cities: [City]
     public let links: [TransportLink]
+    /// Groups of cities reported together (totals in the outputs, one name in scenario files).
+    public let groups: [CityGroup]
     private let indexByID: [String: Int]
 
-    /// Builds a roster; refuses an empty list, a duplicate id, or a link naming an unknown city.
-    public init(cities: [City], links: [TransportLink] = []) throws(RosterError) {
+    /// Builds a roster; refuses an empty list, a duplicate id, a link naming an unknown city,
+    /// and a group whose id is taken, that has no members, or names an unknown city or a city
+    /// already in another group. Each member's `group` is set to its group's id.
+    public init(cities: [City], links: [TransportLink] = [], groups: [CityGroup] = []) throws(RosterError) {
         guard !cities.isEmpty else { throw .empty }
         var index: [String: Int] = [:]
         for (i, city) in cities.enumerated() {
@@ -148,9 +176,32 @@ public struct Roster: Sendable, Equatable {
                 throw .unknownCity(end, context: "transport link \(link.from)–\(link.to)")
             }
         }
-        self.cities = cities
+        var members = cities.map { city -> City in
+            var city = city
+            city.group = nil
+            return city
+        }
+        var groupIDs = Set<String>()
+        for group in groups {
+            if index[group.id] != nil || !groupIDs.insert(group.id).inserted { throw .duplicateID(group.id) }
+            guard !group.members.isEmpty else { throw .emptyGroup(group.id) }
+            for id in group.members {
+                guard let i = index[id] else { throw .unknownCity(id, context: "group \(group.id)") }
+                if let other = members[i].group { throw .groupOverlap(city: id, groups: [other, group.id]) }
+                members[i].group = group.id
+            }
+        }
+        self.cities = members
         self.links = links
+        self.groups = groups
         self.indexByID = index
+    }
+
+    /// The cities an id stands for: `[id]` for a city, the members for a group, `nil` for
+    /// neither.
+    public func cityIDs(for id: String) -> [String]? {
+        if indexByID[id] != nil { return [id] }
+        return groups.first { $0.id == id }?.members
     }
 
     public var count: Int { cities.count }
@@ -167,12 +218,16 @@ public enum RosterError: Error, Equatable, CustomStringConvertible {
     case empty
     case duplicateID(String)
     case unknownCity(String, context: String)
+    case emptyGroup(String)
+    case groupOverlap(city: String, groups: [String])
 
     public var description: String {
         switch self {
         case .empty: return "the roster has no cities"
         case .duplicateID(let id): return "duplicate city id '\(id)'"
         case .unknownCity(let id, let context): return "unknown city '\(id)' in \(context)"
+        case .emptyGroup(let id): return "group '\(id)' has no members"
+        case .groupOverlap(let city, let groups): return "city '\(city)' is in two groups, '\(groups[0])' and '\(groups[1])'"
         }
     }
 }

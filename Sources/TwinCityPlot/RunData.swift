@@ -159,7 +159,8 @@ public struct RunData: Sendable {
     /// label, as docs/OUTPUTS.md gives them; a bare description for a column the catalogue
     /// does not know.
     public func column(_ variable: String) -> OutputColumn {
-        let cores = RunDirectoryWriter.coreCityIDs.filter(cityIDs.contains)
+        // A core may be a group of cities (Chongqing's parts): its columns are in region.csv.
+        let cores = RunDirectoryWriter.coreCityIDs.filter { regionVariables.contains("\($0)_gdp_share") }
         let known = OutputColumns.cities(sectors: sectors) + OutputColumns.region(coreCities: cores, zones: zones)
         return known.first { $0.name == variable } ?? OutputColumn(variable, "", variable, additive: false)
     }

@@ -18,7 +18,9 @@ public enum HistoryLoader {
         "pop_vintage", "note",
     ]
 
-    /// Reads `path`, checking each row: `id` a city of `roster`, `year` an integer in
+    /// Reads `path`, checking each row: `id` a city or a group of `roster` (a group's series
+    /// is the published total, e.g. Chongqing municipality before and beside its parts; the
+    /// panel's units are the cities, then the groups), `year` an integer in
     /// 2010–2022 (a later year is refused, not skipped), each city-year once, GDP and
     /// population ≥ 0 when given, growth above −100 %.
     ///
@@ -28,12 +30,12 @@ public enum HistoryLoader {
         var errors = table.errors
         guard table.isReadable else {
             try InputErrors.throwIfAny(errors)
-            return try HistoryPanel(cityIDs: roster.cities.map(\.id), observations: [])
+            return try HistoryPanel(cityIDs: roster.cities.map(\.id) + roster.groups.map(\.id), observations: [])
         }
         if table.rows.isEmpty && errors.isEmpty {
             errors.append(InputError(file: path, line: 1, message: "no observations; expected at least one row after the header"))
         }
-        let ids = roster.cities.map(\.id)
+        let ids = roster.cities.map(\.id) + roster.groups.map(\.id)
         let known = Set(ids)
         var firstLine: [String: Int] = [:]
         var observations: [HistoryObservation] = []

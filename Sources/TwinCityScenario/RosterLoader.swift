@@ -14,6 +14,9 @@ import TwinCityModel
 /// - links: `from,to,minutes,mode,as_of,source` and optionally `note`, each pair of cities
 ///   once in either direction; minutes are the fastest scheduled time, converted to hours
 ///   for `TransportLink`, whose note gathers mode, date, source and note.
+/// - groups: `id,name_zh,name_en,members` and optionally `note`, one row per `CityGroup`;
+///   `members` lists city ids separated by spaces, the group's seat first. A group id must
+///   differ from every city id, and a city belongs to one group at most.
 public enum RosterLoader {
     /// Columns the cities file must have.
     public static let cityColumns = [
@@ -28,17 +31,21 @@ public enum RosterLoader {
     public static let linkColumns = ["from", "to", "minutes", "mode", "as_of", "source"]
     /// Columns the links file may have.
     public static let optionalLinkColumns = ["note"]
+    /// Columns the groups file must have.
+    public static let groupColumns = ["id", "name_zh", "name_en", "members"]
+    /// Columns the groups file may have.
+    public static let optionalGroupColumns = ["note"]
 
     /// Reads and validates the roster files, then builds the roster.
     ///
-    /// When `roles` or `links` is `nil`, `roles.csv` or `links.csv` beside the cities file is
-    /// read if it exists, and otherwise the roster has no roles or links. A path given
-    /// explicitly must exist.
+    /// When `roles`, `links` or `groups` is `nil`, `roles.csv`, `links.csv` or `groups.csv`
+    /// beside the cities file is read if it exists, and otherwise the roster has no roles,
+    /// links or groups. A path given explicitly must exist.
     ///
     /// - Throws: `InputError` for a single problem, `InputErrors` listing every problem found
-    ///   in all files (cities first, then roles, then links, each top to bottom), or
+    ///   in all files (cities first, then roles, links and groups, each top to bottom), or
     ///   `RosterError` if the model refuses the result.
-    public static func load(cities: String, roles: String? = nil, links: String? = nil) throws -> Roster {
+    public static func load(cities: String, roles: String? = nil, links: String? = nil, groups: String? = nil) throws -> Roster {
         let cityResult = readCities(cities)
         let cityFile = PathText.lastComponent(cities)
         var errors = cityResult.errors
@@ -54,6 +61,12 @@ public enum RosterLoader {
             transportLinks = result.links
             errors += result.errors
         }
+        var cityGroups: [CityGroup] = []
+        if let path = groups ?? sibling(of: cities, named: "groups.csv") {
+            let result = readGroups(path, knownIDs: cityResult.ids, cityFile: cityFile)
+            cityGroups = result.groups
+            errors += result.errors
+        }
         try InputErrors.throwIfAny(errors)
 
         let roster = cityResult.cities.map { city in
@@ -61,7 +74,7 @@ public enum RosterLoader {
             city.roles = rolesByCity[city.id] ?? []
             return city
         }
-        return try Roster(cities: roster, links: transportLinks)
+        return try Roster(cities: roster, links: transportLinks, groups: cityGroups)
     }
 
     /// `name` in the folder of `file`, if such a file exists. The folder is taken from the
@@ -220,5 +233,60 @@ public enum RosterLoader {
             links.append(TransportLink(from: from, to: to, hours: minutes / 60, note: text))
         }
         return (links, table.sorted(errors))
+    }
+
+    // MARK: - Groups
+
+    /// The groups, in file order, and the errors: a group id that is also a city id or is
+    /// given twice, an empty member list, a member that is not a city of the roster or is
+    /// already in a group.
+    private static func readGroups(_ path: String, knownIDs: Set<String>?, cityFile: String)
+        -> (groups: [CityGroup], errors: [InputError])
+    {
+        let table = CSVTable.read(file: path, required: groupColumns, optional: optionalGroupColumns)
+        var errors = table.errors
+        var groups: [CityGroup] = []
+        var groupLine: [String: Int] = [:]
+        var memberOf: [String: String] = [:]
+        for row in table.rows {
+            var cells = CellReader(file: path, row: row)
+            var id = cells.identifier("id")
+            if let given = id {
+                if let knownIDs, knownIDs.contains(given) {
+                    cells.fail("id", "'\(given)' is a city id in \(cityFile); a group needs an id of its own")
+                    id = nil
+                } else if let first = groupLine[given] {
+                    cells.fail("id", "duplicate group id '\(given)' (first on line \(first))")
+                    id = nil
+                } else {
+                    groupLine[given] = row.line
+                }
+            }
+            let nameZH = cells.text("name_zh", expected: "a Chinese name")
+            let nameEN = cells.text("name_en", expected: "an English name")
+            var members: [String] = []
+            if let cell = cells.text("members", expected: "the member city ids, separated by spaces") {
+                for member in cell.split(separator: " ").map(String.init) {
+                    if let knownIDs, !knownIDs.contains(member) {
+                        cells.fail("members", "unknown city '\(member)', not an id in \(cityFile)"
+                            + Spelling.suggestion(for: member, among: knownIDs.sorted()))
+                    } else if members.contains(member) {
+                        cells.fail("members", "'\(member)' is listed twice")
+                    } else if let other = memberOf[member] {
+                        cells.fail("members", "'\(member)' is already a member of group '\(other)'; a city belongs to one group at most")
+                    } else {
+                        members.append(member)
+                    }
+                }
+                if members.isEmpty && cells.errors.isEmpty {
+                    cells.fail("members", "expected the member city ids, separated by spaces, found '\(cell)'")
+                }
+            }
+            errors += cells.errors
+            guard cells.errors.isEmpty, let id, let nameZH, let nameEN else { continue }
+            for member in members { memberOf[member] = id }
+            groups.append(CityGroup(id: id, nameZH: nameZH, nameEN: nameEN, members: members))
+        }
+        return (groups, table.sorted(errors))
     }
 }

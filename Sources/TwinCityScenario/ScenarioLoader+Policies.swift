@@ -10,6 +10,9 @@ extension ScenarioLoader {
         var cities: [String]?
         /// Economic zones of the roster, in order of first appearance; `nil` with `cities`.
         var zones: [String]?
+        /// Groups of the roster (`groups.csv`), id → member cities, seat first: a group id in a
+        /// list of cities stands for its members, at either end of a link for its seat.
+        var groups: [String: [String]] = [:]
         /// Sector ids of the model.
         var sectors: [String]
         /// The run's first and last year as the scenario files give them; `nil` when they are
@@ -87,7 +90,17 @@ extension ScenarioLoader {
                 tree[key.name] = fallback
                 switch fallback {
                 case .number(let x): arguments.numbers[key.name] = x
-                case .array(let items): arguments.lists[key.name] = items.compactMap { if case .string(let s) = $0 { s } else { nil } }
+                case .array(let items):
+                    let ids = items.compactMap { if case .string(let s) = $0 { s } else { nil } }
+                    // A default list of cities names the seed roster's units (`chongqing`),
+                    // which may be groups here: they stand for their members.
+                    if case .cities = key.value, !checks.groups.isEmpty {
+                        let expanded = ids.flatMap { checks.groups[$0] ?? [$0] }
+                        arguments.lists[key.name] = expanded
+                        tree[key.name] = .array(expanded.map(ScenarioValue.string))
+                    } else {
+                        arguments.lists[key.name] = ids
+                    }
                 default: break
                 }
                 continue
@@ -100,7 +113,7 @@ extension ScenarioLoader {
                 }
             case .cities(let minimum):
                 if let ids = readIDs(node, at: keyPath, noun: "city", valid: checks.cities, minimum: minimum,
-                                     hint: "`twincity cities` lists the roster", &reader) {
+                                     hint: "`twincity cities` lists the roster", groups: checks.groups, &reader) {
                     arguments.lists[key.name] = ids
                     tree[key.name] = .array(ids.map(ScenarioValue.string))
                 }
@@ -117,7 +130,7 @@ extension ScenarioLoader {
                     tree[key.name] = .array(ids.map(ScenarioValue.string))
                 }
             case .links:
-                if let links = readLinks(node, at: keyPath, cities: checks.cities, &reader) {
+                if let links = readLinks(node, at: keyPath, cities: checks.cities, groups: checks.groups, &reader) {
                     arguments.links = links
                     tree[key.name] = .array(links.map { link in
                         .table([
@@ -167,11 +180,12 @@ extension ScenarioLoader {
         return PolicyWindow(start: start, end: end)
     }
 
-    /// A list of ids, each in `valid` (unchecked when `valid` is `nil`), none twice, at least
-    /// `minimum` of them.
+    /// A list of ids, each in `valid` (unchecked when `valid` is `nil`) or a key of `groups`
+    /// (replaced by its members), none twice once groups are replaced, at least `minimum` of
+    /// them.
     private static func readIDs(
         _ node: TOMLNode, at path: [String], noun: String, valid: [String]?, minimum: Int, hint: String,
-        _ reader: inout TableReader
+        groups: [String: [String]] = [:], _ reader: inout TableReader
     ) -> [String]? {
         guard case .array(let elements) = node else {
             reader.fail(path, "expected a list of \(noun) ids such as [\"a\", \"b\"], found \(node.found)")
@@ -186,12 +200,22 @@ extension ScenarioLoader {
                 ok = false
                 continue
             }
+            if let members = groups[id] {
+                for member in members {
+                    if ids.contains(member) {
+                        reader.fail(elementPath, "'\(id)' includes '\(member)', which is already listed")
+                        ok = false
+                    }
+                    ids.append(member)
+                }
+                continue
+            }
             if let valid, !valid.contains(id) {
-                let suggestion = Spelling.suggestion(for: id, among: valid)
+                let suggestion = Spelling.suggestion(for: id, among: valid + groups.keys.sorted())
                 reader.fail(elementPath, "unknown \(noun) '\(id)'" + (suggestion.isEmpty ? "; \(hint)" : suggestion))
                 ok = false
             } else if ids.contains(id) {
-                reader.fail(elementPath, "'\(id)' is listed twice")
+                reader.fail(elementPath, "'\(id)' is listed twice" + (groups.contains { $0.value.contains(id) } ? " (once through its group)" : ""))
                 ok = false
             }
             ids.append(id)
@@ -207,7 +231,8 @@ extension ScenarioLoader {
     /// `links = [{ from, to, minutes, note }]`: at least one link between two different cities
     /// of the roster, its scheduled time in minutes (> 0).
     private static func readLinks(
-        _ node: TOMLNode, at path: [String], cities: [String]?, _ reader: inout TableReader
+        _ node: TOMLNode, at path: [String], cities: [String]?, groups: [String: [String]] = [:],
+        _ reader: inout TableReader
     ) -> [TransportLink]? {
         guard case .array(let elements) = node else {
             reader.fail(path, "expected a list of links such as [{ from = \"chengdu\", to = \"chongqing\", minutes = 50 }], found \(node.found)")
@@ -233,12 +258,15 @@ extension ScenarioLoader {
                     reader.fail(linkPath + [key], "missing; a link joins two cities, e.g. { from = \"chengdu\", to = \"chongqing\", minutes = 50 }")
                     continue
                 }
-                guard case .string(let id) = value else {
+                guard case .string(let given) = value else {
                     reader.fail(linkPath + [key], "expected a city id (a string), found \(value.found)")
                     continue
                 }
+                // A group is reached at its seat (Chongqing's rail stations are in its
+                // central urban area, the first member of group `chongqing`).
+                let id = groups[given]?.first ?? given
                 if let cities, !cities.contains(id) {
-                    let suggestion = Spelling.suggestion(for: id, among: cities)
+                    let suggestion = Spelling.suggestion(for: id, among: cities + groups.keys.sorted())
                     reader.fail(linkPath + [key], "unknown city '\(id)'" + (suggestion.isEmpty ? "; `twincity cities` lists the roster" : suggestion))
                     continue
                 }

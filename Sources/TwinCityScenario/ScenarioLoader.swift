@@ -102,12 +102,14 @@ public enum ScenarioLoader {
             var checks = PolicyChecks(cities: nil, zones: nil, sectors: parameters.sectors.map(\.id), years: fileYears)
             if let rosterPath = roster, readsRoster || policyNode != nil {
                 do {
-                    let cities = try RosterLoader.load(cities: rosterPath).cities
+                    let loaded = try RosterLoader.load(cities: rosterPath)
+                    let cities = loaded.cities
                     if let problem = InputLimits.rosterProblem(cities: cities.count, sectors: parameters.sectors.count) {
                         reader.fail(["roster"], "roster \(rosterPath): " + problem)
                     }
                     checks.cities = cities.map(\.id)
                     checks.zones = cities.reduce(into: []) { zones, city in if !zones.contains(city.zone) { zones.append(city.zone) } }
+                    checks.groups = Dictionary(uniqueKeysWithValues: loaded.groups.map { ($0.id, $0.members) })
                 } catch let error as InputError {
                     rosterErrors = [error]
                 } catch let errors as InputErrors {

@@ -88,8 +88,8 @@ public struct OutputContext: Sendable {
     var zones: [String] { RegionSummary.zoneOrder(cities.map(\.zone)) }
 
     /// Cities with share columns in region.csv.
-    var coreCities: [(id: String, index: Int)] {
-        RunDirectoryWriter.coreCityIDs.compactMap { id in cities.firstIndex { $0.id == id }.map { (id, $0) } }
+    var coreCities: [(id: String, indices: [Int])] {
+        RunDirectoryWriter.coreMembers(in: cities)
     }
 }
 
@@ -121,11 +121,11 @@ struct OutputExtractor: Sendable {
             ("gdp_growth", { _, _, growth in growth }),
             ("gdp_per_capita", { s, _, _ in s.gdpPerCapita }),
         ]
-        for (id, index) in context.coreCities {
-            columns.append(("\(id)_gdp_share", { s, _, _ in s.gdpShares[index] }))
+        for (id, indices) in context.coreCities {
+            columns.append(("\(id)_gdp_share", { s, _, _ in indices.reduce(0.0) { $0 + s.gdpShares[$1] } }))
         }
-        for (id, index) in context.coreCities {
-            columns.append(("\(id)_population_share", { s, _, _ in s.populationShares[index] }))
+        for (id, indices) in context.coreCities {
+            columns.append(("\(id)_population_share", { s, _, _ in indices.reduce(0.0) { $0 + s.populationShares[$1] } }))
         }
         for (k, zone) in context.zones.enumerated() {
             columns.append(("gdp_\(zone)", { s, _, _ in s.zoneGDP[k] }))

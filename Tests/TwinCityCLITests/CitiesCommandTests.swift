@@ -11,6 +11,8 @@ final class CitiesCommandTests: XCTestCase {
     let nodes: Set = [
         "meishan", "ziyang", "suining", "yaan", "zigong", "neijiang", "guangan",
         "guangyuan", "bazhong", "panzhihua", "liangshan", "aba", "ganzi",
+        // Not a node city of the decision: Chongqing outside its central urban area.
+        "chongqing_rest",
     ]
 
     func testCSVListsTheSeedRosterByTier() throws {
@@ -20,16 +22,18 @@ final class CitiesCommandTests: XCTestCase {
         let records = parseCSV(result.standardOutput)
         let header = [
             "id", "name_zh", "name_en", "province", "zone", "tier", "lat", "lon",
-            "area_km2", "pop_2010", "pop_2020", "gdp_2020", "roles",
+            "area_km2", "pop_2010", "pop_2020", "gdp_2020", "group", "roles",
         ]
         XCTAssertEqual(records.first, header)
         let rows = records.dropFirst()
-        XCTAssertEqual(rows.count, 22)
+        XCTAssertEqual(rows.count, 23)
+        let groupIndex = try XCTUnwrap(header.firstIndex(of: "group"))
+        XCTAssertEqual(rows.filter { $0[groupIndex] == "chongqing" }.map { $0[0] }, ["chongqing_core", "chongqing_rest"])
 
         let tierIndex = try XCTUnwrap(header.firstIndex(of: "tier"))
         let rolesIndex = try XCTUnwrap(header.firstIndex(of: "roles"))
         func ids(ofTier tier: String) -> Set<String> { Set(rows.filter { $0[tierIndex] == tier }.map { $0[0] }) }
-        XCTAssertEqual(ids(ofTier: "core"), ["chengdu", "chongqing"])
+        XCTAssertEqual(ids(ofTier: "core"), ["chengdu", "chongqing_core"])
         XCTAssertEqual(ids(ofTier: "regional_centre"), regionalCentres)
         XCTAssertEqual(ids(ofTier: "node"), nodes)
 
@@ -47,7 +51,7 @@ final class CitiesCommandTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.standardError)
         let cities = try XCTUnwrap(
             try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [[String: Any]])
-        XCTAssertEqual(cities.count, 22)
+        XCTAssertEqual(cities.count, 23)
         let chengdu = try XCTUnwrap(cities.first { $0["id"] as? String == "chengdu" })
         XCTAssertEqual(chengdu["tier"] as? String, "core")
         XCTAssertEqual(chengdu["name_zh"] as? String, "成都市")
@@ -63,11 +67,18 @@ final class CitiesCommandTests: XCTestCase {
         let result = try TwinCityProcess.run(["cities"])
         XCTAssertEqual(result.status, 0, result.standardError)
         let lines = result.standardOutput.split(separator: "\n")
-        XCTAssertEqual(lines.count, 2 + 22, "heading, rule, one line per city")
+        XCTAssertEqual(lines.count, 2 + 23 + 1, "heading, rule, one line per city, one total per group")
         XCTAssertTrue(lines[0].hasPrefix("id "))
         // Chengdu: 20,937,757 persons = 2093.78 万人.
         let chengdu = try XCTUnwrap(lines.first { $0.hasPrefix("chengdu ") })
         XCTAssertTrue(chengdu.contains(" 2093.78 "), String(chengdu))
+        // The last line is Chongqing's total: its 7th-census population 32,054,159 and its
+        // first-published 2020 GDP 25002.79 (seeds/cities.csv before the split), from the parts.
+        let total = try XCTUnwrap(lines.last)
+        XCTAssertTrue(total.hasPrefix("chongqing "), String(total))
+        for text in [" total ", " 3205.42 ", " 25002.79 ", "= chongqing_core + chongqing_rest"] {
+            XCTAssertTrue(total.contains(text), "\(text) in \(total)")
+        }
     }
 
     func testDefaultRosterIsFoundAboveTheExecutableFromAnyDirectory() throws {
@@ -75,7 +86,7 @@ final class CitiesCommandTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: elsewhere.appendingPathComponent("seeds/cities.csv").path))
         let result = try TwinCityProcess.run(["cities", "--format", "csv"], in: elsewhere)
         XCTAssertEqual(result.status, 0, result.standardError)
-        XCTAssertEqual(parseCSV(result.standardOutput).count, 1 + 22)
+        XCTAssertEqual(parseCSV(result.standardOutput).count, 1 + 23)
     }
 
     func testMalformedRosterExitsWithStatus2AndNamesTheCell() throws {

@@ -83,7 +83,7 @@ final class EnsembleRunTests: XCTestCase {
             for (w, e) in zip(written, expected) { XCTAssertLessThanOrEqual(abs(w - e), 1e-13 * scale, "\(row)") }
             checked += 1
         }
-        XCTAssertEqual(checked, 5 * 22 * (cities[0].count - 5), "every year, city and variable of cities.csv")
+        XCTAssertEqual(checked, 5 * 23 * (cities[0].count - 5), "every year, city and variable of cities.csv")
     }
 
     func testTheScenarioSetsTheDefaultAndOneReplicationIsASingleRun() throws {

@@ -35,7 +35,7 @@ final class PlotCommandTests: XCTestCase {
         XCTAssertEqual(Array(png.prefix(4)), [0x89, 0x50, 0x4E, 0x47], "a PNG file")
 
         let svg = try TwinCityProcess.run(
-            ["plot", "runs/base", "--var", "population", "--cities", "chengdu, chongqing", "--format", "svg", "--title", "Twin cores"], in: folder)
+            ["plot", "runs/base", "--var", "population", "--cities", "chengdu, chongqing_core", "--format", "svg", "--title", "Twin cores"], in: folder)
         XCTAssertEqual(svg.status, 0, svg.standardError)
         let text = try String(contentsOf: run.appendingPathComponent("plots/population.svg"), encoding: .utf8)
         for expected in ["<svg", "Twin cores", "Chengdu", "Chongqing", "Population (10,000 persons)"] {
@@ -58,7 +58,7 @@ final class PlotCommandTests: XCTestCase {
         let (folder, _) = try scratchWithRun()
         for (arguments, message) in [
             (["--var", "gpd"], "twincity: error: unknown variable 'gpd' in cities.csv or region.csv of runs/base; did you mean 'gdp'?\n"),
-            (["--var", "gdp", "--cities", "chengdu,chongquing"], "twincity: error: unknown city 'chongquing' in runs/base; did you mean 'chongqing'?\n"),
+            (["--var", "gdp", "--cities", "chengdu,chongqing_cor"], "twincity: error: unknown city 'chongqing_cor' in runs/base; did you mean 'chongqing_core'?\n"),
             (["--var", "gdp", "--zones", "panx"], "twincity: error: unknown zone 'panx' in runs/base; did you mean 'panxi'?\n"),
             (["--flows", "population", "--year", "2031"], "twincity: error: unknown year '2031' in runs/base; did you mean '2024'?\n"),
         ] {

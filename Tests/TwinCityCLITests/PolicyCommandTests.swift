@@ -167,7 +167,7 @@ final class PolicyCommandTests: XCTestCase {
         let rows = parseCSV(csv.standardOutput)
         XCTAssertEqual(rows.first, ["section", "city", "column", "year", "a", "b", "difference", "percent"])
         let body = rows.dropFirst()
-        XCTAssertEqual(body.count, 5 + 22 * 2 + 22 * 3)
+        XCTAssertEqual(body.count, 5 + 23 * 2 + 23 * 3)
         for row in body {
             XCTAssertEqual(row[3], "2021")
             let (section, city, column) = (row[0], row[1], row[2])

@@ -43,7 +43,7 @@ final class RunCommandTests: XCTestCase {
         XCTAssertEqual(try contents(out), [".twincity-run"] + runFiles, "the tables, the manifest and the marker --force looks for")
 
         let cities = try table(out.appendingPathComponent("cities.csv"))
-        XCTAssertEqual(cities.rows.count, 16 * 22, "2020–2035 × 22 cities")
+        XCTAssertEqual(cities.rows.count, 16 * 23, "2020–2035 × 23 cities")
         let year = try XCTUnwrap(cities.header.firstIndex(of: "year"))
         let city = try XCTUnwrap(cities.header.firstIndex(of: "city"))
         let gdp = try XCTUnwrap(cities.header.firstIndex(of: "gdp"))
@@ -52,7 +52,7 @@ final class RunCommandTests: XCTestCase {
         let seedGDP = try XCTUnwrap(seeds.header.firstIndex(of: "gdp_2020"))
         var observed: [String: Double] = [:]
         for row in cities.rows where row[year] == "2020" { observed[row[city]] = Double(row[gdp]) }
-        XCTAssertEqual(observed.count, 22)
+        XCTAssertEqual(observed.count, 23)
         for row in seeds.rows {
             let data = try XCTUnwrap(Double(row[seedGDP]))
             let model = try XCTUnwrap(observed[row[seedID]], row[seedID])
@@ -62,6 +62,19 @@ final class RunCommandTests: XCTestCase {
         let region = try table(out.appendingPathComponent("region.csv"))
         XCTAssertEqual(region.rows.count, 16)
         XCTAssertEqual(region.rows.map { $0[0] }, (2020...2035).map(String.init))
+
+        // Chongqing as a whole, from its two parts: the group's GDP share and the zone's GDP in
+        // region.csv, and the share the summary prints, against the parts' rows of cities.csv.
+        let chongqing = try ["chongqing_core", "chongqing_rest"].reduce(0.0) { $0 + (try XCTUnwrap(observed[$1], $1)) }
+        let regionGDP = observed.values.reduce(0, +)
+        func regionNumber(_ column: String) throws -> Double {
+            try XCTUnwrap(Double(region.rows[0][try XCTUnwrap(region.header.firstIndex(of: column), column)]), column)
+        }
+        XCTAssertEqual(try regionNumber("chongqing_gdp_share"), chongqing / regionGDP, accuracy: 1e-12)
+        XCTAssertEqual(try regionNumber("gdp_chongqing"), chongqing, accuracy: 1e-9 * chongqing)
+        XCTAssertEqual(chongqing, 25002.79, accuracy: 1e-8 * 25002.79, "Chongqing's first-published 2020 GDP")
+        let shareLine = try XCTUnwrap(result.standardOutput.split(separator: "\n").first { $0.hasPrefix("Chongqing GDP share") })
+        XCTAssertEqual(shareLine.split(separator: " ").dropFirst(3).first.map(String.init), String(format: "%.4f", chongqing / regionGDP), String(shareLine))
 
         let manifest = try manifest(out)
         XCTAssertEqual(manifest["seed"] as? Int, 20200710, "the scenario's seed")

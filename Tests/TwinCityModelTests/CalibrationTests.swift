@@ -36,9 +36,13 @@ final class CalibrationTests: XCTestCase {
             let urban = members.reduce(0.0) { $0 + roster.cities[$1].population2020 * calibrated.urbanShares[$1] }
             XCTAssertEqual(urban / pop, target, accuracy: 1e-12, province)
         }
-        // Published shares are used as given; only the three units without one are estimated.
+        // Published shares are used as given; only the units without one are estimated: three
+        // Sichuan prefectures and Chongqing's two parts (no 2020 district shares found).
         let estimated = roster.cities.indices.filter { calibrated.urbanShareEstimated[$0] }.map { roster.cities[$0].id }
-        XCTAssertEqual(estimated, ["aba", "ganzi", "liangshan"])
+        XCTAssertEqual(estimated, ["aba", "ganzi", "liangshan", "chongqing_core", "chongqing_rest"])
+        // The central urban area, richer per head, is the more urban part.
+        let core = roster.index(of: "chongqing_core")!, rest = roster.index(of: "chongqing_rest")!
+        XCTAssertGreaterThan(calibrated.urbanShares[core], calibrated.urbanShares[rest])
         for (i, city) in roster.cities.enumerated() {
             if let given = city.urbanShare2020 { XCTAssertEqual(calibrated.urbanShares[i], given, city.id) }
         }

@@ -81,7 +81,7 @@ final class SteppingTests: XCTestCase {
         let small = SimulationSetup(calibrated: try Calibration.calibrate(roster: roster, parameters: p), cities: roster.cities)
         let state = SimulationState(economy: small.state, cities: small.cities, parameters: p, seed: 1)
         XCTAssertThrowsError(try Simulation(setup: setup, parameters: p, settings: settings, policies: policies, state: state)) { error in
-            XCTAssertEqual("\(error)", "parameter 'state': the starting state has 5 cities and 15 varieties; the setup has 22 and 66")
+            XCTAssertEqual("\(error)", "parameter 'state': the starting state has 5 cities and 15 varieties; the setup has 23 and 69")
         }
     }
 

@@ -11,12 +11,34 @@ final class TravelTimesTests: XCTestCase {
         XCTAssertEqual(d, 266, accuracy: 3)
     }
 
+    /// Chongqing as one city of 82,403 km² had a within-city time of 1.69 h, above its 1.28 h
+    /// to Chengdu. Split into its central urban area and the rest, each part's own time is
+    /// below its time to Chengdu, and the whole municipality's would not be.
+    func testChongqingPartsHaveWithinCityTimesBelowTheirTimeToChengdu() throws {
+        let roster = try realRoster()
+        let p = ModelParameters()
+        let t = TravelTimes.matrix(cities: roster.cities, links: roster.links, parameters: p)
+        let n = roster.count
+        let cd = try XCTUnwrap(roster.index(of: "chengdu"))
+        let parts = try XCTUnwrap(roster.cityIDs(for: "chongqing"))
+        XCTAssertEqual(parts, ["chongqing_core", "chongqing_rest"])
+        for id in parts {
+            let i = try XCTUnwrap(roster.index(of: id))
+            XCTAssertLessThan(t[i * n + i], t[i * n + cd], id)
+        }
+        let core = try XCTUnwrap(roster.index(of: "chongqing_core"))
+        let whole = 2.0 / 3.0 * (82403 / Double.pi).squareRoot() * p.detourFactor / p.roadSpeed
+        XCTAssertGreaterThan(whole, t[core * n + cd], "the unsplit municipality")
+        // The parts cover the municipality's area (seeds/chongqing_parts.csv).
+        XCTAssertEqual(parts.reduce(0.0) { $0 + roster[$1]!.areaKm2 }, 82403, accuracy: 1e-9)
+    }
+
     func testRoadTimesDiagonalAndKnownRailLinks() throws {
         let roster = try realRoster()
         let p = ModelParameters()
         let t = TravelTimes.matrix(cities: roster.cities, links: roster.links, parameters: p)
         let n = roster.count
-        let cd = roster.index(of: "chengdu")!, cq = roster.index(of: "chongqing")!, ganzi = roster.index(of: "ganzi")!
+        let cd = roster.index(of: "chengdu")!, cq = roster.index(of: "chongqing_core")!, ganzi = roster.index(of: "ganzi")!
         // The known 62-minute rail time (plus station access) replaces the road time.
         XCTAssertEqual(t[cd * n + cq], 62.0 / 60 + p.railAccessHours, accuracy: 1e-12)
         // Within-city time: (2/3)·sqrt(area/π)·detour/speed.

@@ -27,7 +27,7 @@ final class PlotRenderingTests: XCTestCase {
         try scratchFolder()
     }
 
-    let fiveCities = ["chengdu", "chongqing", "mianyang", "deyang", "yibin"]
+    let fiveCities = ["chengdu", "chongqing_core", "mianyang", "deyang", "yibin"]
     let fiveNames = ["Chengdu", "Chongqing", "Mianyang", "Deyang", "Yibin"]
     let gdpAxis = "GDP (100 million yuan per year, 2020 prices)"
 
@@ -67,7 +67,7 @@ final class PlotRenderingTests: XCTestCase {
         try requireGnuplot()
         let run = try RunData(path: try runs().ensemble.path)
         XCTAssertEqual(run.replications, 3)
-        let chart = try LineChart(run: run, variable: "gdp", scope: .cities(["chengdu", "chongqing"]))
+        let chart = try LineChart(run: run, variable: "gdp", scope: .cities(["chengdu", "chongqing_core"]))
         XCTAssertTrue(chart.title.contains("mean of 3 replications; shaded: 5th to 95th percentile"), chart.title)
 
         // The data gnuplot draws for Chengdu are summary.csv's mean, p05 and p95, unchanged.
@@ -93,7 +93,7 @@ final class PlotRenderingTests: XCTestCase {
         try requireGnuplot()
         let run = try RunData(path: try runs().single.path)
         let other = try RunData(path: try runs().other.path)
-        let chart = try LineChart(run: run, variable: "population", scope: .cities(["chengdu", "chongqing"]), compare: other)
+        let chart = try LineChart(run: run, variable: "population", scope: .cities(["chengdu", "chongqing_core"]), compare: other)
         XCTAssertEqual(chart.seriesTitles, ["Chengdu", "Chongqing", "Chengdu (baseline-seed-7)", "Chongqing (baseline-seed-7)"])
         XCTAssertEqual(chart.yLabel, "Population (10,000 persons)")
         XCTAssertTrue(chart.commands.contains("dashtype"), "the compared run is dashed")
@@ -129,7 +129,7 @@ final class PlotRenderingTests: XCTestCase {
         // A region-only variable defaults to the region; a city variable sums over cities.
         XCTAssertEqual(try LineChart(run: run, variable: "theil_gdp_per_capita").seriesTitles, ["region"])
         XCTAssertEqual(try LineChart(run: run, variable: "capital", scope: .region).seriesTitles, ["region (sum of cities)"])
-        XCTAssertEqual(try LineChart(run: run, variable: "wage").seriesTitles.count, 22, "every city by default")
+        XCTAssertEqual(try LineChart(run: run, variable: "wage").seriesTitles.count, 23, "every city by default")
     }
 
     func testFlowMap() throws {
@@ -166,7 +166,7 @@ final class PlotRenderingTests: XCTestCase {
         }
         assertUnknown(try LineChart(run: run, variable: "gpd"), kind: "variable", name: "gpd", nearest: "gdp")
         assertUnknown(try LineChart(run: run, variable: "theil_gdp_percapita"), kind: "variable", name: "theil_gdp_percapita", nearest: "theil_gdp_per_capita")
-        assertUnknown(try LineChart(run: run, variable: "gdp", scope: .cities(["chengdu", "chongquing"])), kind: "city", name: "chongquing", nearest: "chongqing")
+        assertUnknown(try LineChart(run: run, variable: "gdp", scope: .cities(["chengdu", "chongqing_cor"])), kind: "city", name: "chongqing_cor", nearest: "chongqing_core")
         assertUnknown(try LineChart(run: run, variable: "gdp", scope: .zones(["sout"])), kind: "zone", name: "sout", nearest: "south")
         assertUnknown(try FlowMap(run: run, kind: "population", year: 2040), kind: "year", name: "2040", nearest: "2026")
         assertUnknown(try FlowMap(run: run, kind: "populaton", year: 2025), kind: "flow kind", name: "populaton", nearest: "population")
@@ -201,8 +201,8 @@ final class PlotRenderingTests: XCTestCase {
         XCTAssertEqual(run.cityNames["chengdu"], "Chengdu")
         XCTAssertEqual(run.cityNames["guangan"], "Guang'an")
         XCTAssertEqual(run.cityNames["liangshan"], "Liangshan")
-        XCTAssertEqual(run.coordinates.count, 22)
-        XCTAssertEqual(run.coordinates["chongqing"], GeoPoint(latitude: 29.5636, longitude: 106.5503))
+        XCTAssertEqual(run.coordinates.count, 23)
+        XCTAssertEqual(run.coordinates["chongqing_core"], GeoPoint(latitude: 29.5636, longitude: 106.5503))
     }
 
     func testGnuplotIsLookedUpOnThePath() {

@@ -320,7 +320,7 @@ final class SecurityTests: XCTestCase {
         let made = try twincity(["run", Reliability.baseline.path, "--set", "time.end=2022", "--replications", "3", "--out", ensemble.path, "--quiet"])
         XCTAssertEqual(made.status, 0, made.standardError)
         let cases: [(Any, String)] = [
-            (2, "cities.csv:134: column 'replication' is '2'; the manifest records replications 0…1"),
+            (2, "cities.csv:140: column 'replication' is '2'; the manifest records replications 0…1"),
             (-1, "manifest.json: 'replications' is -1; an ensemble records a count from 1 to its number of rows"),
             (Int.max, "manifest.json: 'replications' is 9223372036854775807; an ensemble records a count from 1 to its number of rows"),
         ]

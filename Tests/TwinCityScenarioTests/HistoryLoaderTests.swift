@@ -46,12 +46,37 @@ final class HistoryLoaderTests: XCTestCase {
 
     // MARK: - The shipped panel
 
+    /// Chongqing's two parts (history_chongqing_parts.csv) load against the roster and add up
+    /// to the municipal total of history.csv where both give a value: population 2020 (census)
+    /// and 2022 exactly, GDP 2021 to the yearbook's rounding of the total to whole 亿元.
+    func testChongqingPartsAddUpToTheMunicipalTotal() throws {
+        let roster = try roster()
+        let parts = try HistoryLoader.load(seed("history_chongqing_parts.csv"), roster: roster)
+        let whole = try HistoryLoader.load(seed("history.csv"), roster: roster)
+        let members = try XCTUnwrap(roster.cityIDs(for: "chongqing"))
+        XCTAssertEqual(members, ["chongqing_core", "chongqing_rest"])
+        func sum(_ year: Int, _ value: (HistoryObservation) -> Double?) throws -> Double {
+            try members.reduce(0.0) { $0 + (try XCTUnwrap(parts.observation(city: $1, year: year).flatMap(value), "\($1) \(year)")) }
+        }
+        for year in [2020, 2022] {
+            let total = try XCTUnwrap(whole.observation(city: "chongqing", year: year)?.population)
+            XCTAssertEqual(try sum(year, \.population), total, accuracy: 1e-9, "population \(year)")
+        }
+        let gdp2021 = try XCTUnwrap(whole.observation(city: "chongqing", year: 2021)?.gdpCurrent)
+        XCTAssertEqual(try sum(2021, \.gdpCurrent), gdp2021, accuracy: 0.5)
+    }
+
     func testShippedPanelLoadsWithItsDocumentedCoverage() throws {
         let panel = try HistoryLoader.load(seed("history.csv"), roster: try roster())
-        XCTAssertEqual(panel.cityIDs.count, 22)
+        // The panel's units are the roster's 23 cities and its group `chongqing`; history.csv
+        // holds the 21 Sichuan units and Chongqing as a whole.
+        XCTAssertEqual(panel.cityIDs.count, 24)
+        XCTAssertEqual(panel.cityIDs.last, "chongqing")
+        let units = panel.cityIDs.filter { !["chongqing_core", "chongqing_rest"].contains($0) }
+        XCTAssertEqual(units.count, 22)
         XCTAssertEqual(panel.years, Array(2010...2022))
         var gdp = 0, growth = 0, population = 0
-        for city in panel.cityIDs { for year in 2010...2022 {
+        for city in units { for year in 2010...2022 {
             let row = try XCTUnwrap(panel.observation(city: city, year: year))
             if row.gdpCurrent != nil { gdp += 1 }
             if row.realGrowthPercent != nil { growth += 1 }
@@ -63,7 +88,9 @@ final class HistoryLoaderTests: XCTestCase {
         XCTAssertEqual(chengdu2020.gdpCurrent, 17716.7)
         XCTAssertEqual(chengdu2020.population, 2093.78)
         XCTAssertEqual(chengdu2020.populationVintage, "census_2020")
-        XCTAssertEqual(panel.yearsWithCompleteGDP, [2017, 2018, 2019, 2020, 2021])
+        // Complete over the 22 units of the file; Chongqing's parts are in their own file.
+        let complete = panel.years.filter { year in units.allSatisfy { panel.observation(city: $0, year: year)?.gdpCurrent != nil } }
+        XCTAssertEqual(complete, [2017, 2018, 2019, 2020, 2021])
     }
 
     /// Chengdu's published rates (seeds/history.csv): 2011 15.2, 2012 13.0, 2013 missing,

@@ -65,6 +65,16 @@ final class PolicyScenarioTests: XCTestCase {
             "links": "links = [{ from = \"chengdu\", to = \"chongqing\", minutes = 50 }]",
             "amount": "amount = 30",
         ]
+        // A default list of cities naming a group of the roster (`chongqing` in
+        // industry_transfer's `from`) is resolved to the group's members.
+        let groups = try RosterLoader.load(cities: Self.roster)
+        func onRoster(_ value: ScenarioValue, _ key: PolicyCatalog.Key) -> ScenarioValue {
+            guard case .cities = key.value, case .array(let items) = value else { return value }
+            return .array(items.flatMap { item -> [ScenarioValue] in
+                guard case .string(let id) = item, let members = groups.cityIDs(for: id) else { return [item] }
+                return members.map(ScenarioValue.string)
+            })
+        }
         for kind in PolicyCatalog.kinds {
             let lines = kind.keys.filter { $0.defaultValue == nil }.map { try! XCTUnwrap(required[$0.name], $0.name) }
             let path = try write(scenario("""
@@ -79,7 +89,7 @@ final class PolicyScenarioTests: XCTestCase {
             XCTAssertEqual(policy.window, PolicyWindow(start: 2021), kind.name)
             for key in kind.keys {
                 guard let value = key.defaultValue else { continue }
-                XCTAssertEqual(resolved(loaded.resolved, "policy", "0", key.name), value, "\(kind.name).\(key.name)")
+                XCTAssertEqual(resolved(loaded.resolved, "policy", "0", key.name), onRoster(value, key), "\(kind.name).\(key.name)")
             }
         }
         // The defaults are the initialisers' (spot checks against the types themselves).
@@ -89,7 +99,8 @@ final class PolicyScenarioTests: XCTestCase {
         XCTAssertEqual(sharing.years, TaxSharingPolicy(window: any).years)
         let transfer = try XCTUnwrap(try ScenarioLoader.load(path: folder.appendingPathComponent("industry_transfer.toml").path).policies.first as? IndustryTransferPolicy)
         let reference = IndustryTransferPolicy(window: any, cities: ["chengdu", "deyang"])
-        XCTAssertEqual(transfer.from, reference.from)
+        XCTAssertEqual(reference.from, ["chengdu", "chongqing"])
+        XCTAssertEqual(transfer.from, ["chengdu", "chongqing_core", "chongqing_rest"])
         XCTAssertEqual(transfer.designationWeight, reference.designationWeight)
         XCTAssertEqual(transfer.relocationBonus, reference.relocationBonus)
         let opening = try XCTUnwrap(try ScenarioLoader.load(path: folder.appendingPathComponent("opening.toml").path).policies.first as? OpeningPolicy)
@@ -138,7 +149,8 @@ final class PolicyScenarioTests: XCTestCase {
         XCTAssertEqual(transfer.from, ["chengdu"])
         XCTAssertEqual(transfer.relocationBonus, 0.1)
         let transport = try XCTUnwrap(loaded.policies[1] as? TransportPolicy)
-        XCTAssertEqual(transport.links, [TransportLink(from: "chengdu", to: "chongqing", hours: 0.75, note: "成渝中線高鐵")])
+        // The group `chongqing` is reached at its seat, the first member.
+        XCTAssertEqual(transport.links, [TransportLink(from: "chengdu", to: "chongqing_core", hours: 0.75, note: "成渝中線高鐵")])
         let coordination = try XCTUnwrap(loaded.policies[2] as? SubsidyCoordinationPolicy)
         XCTAssertEqual(coordination.zones, ["chengdu_plain", "south"])
         XCTAssertEqual(coordination.maxSubsidy, 0.05)

@@ -3,6 +3,7 @@
 import Foundation
 import TwinCityModel
 import TwinCityScenario
+import TwinCityTestSupport
 import XCTest
 
 final class RosterLoaderTests: XCTestCase {
@@ -38,6 +39,79 @@ final class RosterLoaderTests: XCTestCase {
     }
 
     // MARK: - Valid input
+
+    /// Chongqing's parts add up to the municipality's published figures: the total row of
+    /// seeds/chongqing_parts.csv (7th and 6th census, first-published 2020 GDP, area) and the
+    /// chongqing row of seeds/base_2020.csv.
+    func testChongqingPartsAddUpToTheMunicipalTotals() throws {
+        let seeds = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("seeds")
+        let roster = try RosterLoader.load(cities: seeds.appendingPathComponent("cities.csv").path)
+        func table(_ name: String) throws -> [String: [String: String]] {
+            let rows = parseCSV(try String(contentsOf: seeds.appendingPathComponent(name), encoding: .utf8))
+            let header = try XCTUnwrap(rows.first)
+            return Dictionary(uniqueKeysWithValues: rows.dropFirst().map { row in
+                (row[0], Dictionary(uniqueKeysWithValues: zip(header, row)))
+            })
+        }
+        let parts = try table("chongqing_parts.csv")
+        let base = try table("base_2020.csv")
+        let members = try XCTUnwrap(roster.cityIDs(for: "chongqing")).map { try XCTUnwrap(roster[$0]) }
+        XCTAssertEqual(members.map(\.id), ["chongqing_core", "chongqing_rest"])
+        func total(_ value: (City) -> Double) -> Double { members.reduce(0.0) { $0 + value($1) } }
+        func number(_ row: [String: String]?, _ column: String) throws -> Double {
+            try XCTUnwrap(row?[column].flatMap(Double.init), column)
+        }
+        let whole = parts["chongqing"]
+        XCTAssertEqual(total(\.population2020), try number(whole, "pop_2020_census"), accuracy: 0)
+        XCTAssertEqual(total(\.population2020), try number(base["chongqing"], "pop_2020_census"), accuracy: 0)
+        XCTAssertEqual(total(\.population2010), try number(whole, "pop_2010_census"), accuracy: 0)
+        XCTAssertEqual(total(\.gdp2020), try number(whole, "gdp_2020"), accuracy: 1e-9)
+        XCTAssertEqual(total(\.gdp2020), try number(base["chongqing"], "gdp_2020"), accuracy: 1e-9)
+        XCTAssertEqual(total(\.areaKm2), try number(whole, "area_km2"), accuracy: 1e-9)
+        // Each part's roster row is its row of chongqing_parts.csv.
+        for city in members {
+            let row = parts[city.id]
+            XCTAssertEqual(city.population2020, try number(row, "pop_2020_census"), city.id)
+            XCTAssertEqual(city.population2010, try number(row, "pop_2010_census"), city.id)
+            XCTAssertEqual(city.gdp2020, try number(row, "gdp_2020"), city.id)
+            XCTAssertEqual(city.areaKm2, try number(row, "area_km2"), city.id)
+            XCTAssertEqual(city.latitude, try number(row, "lat"), city.id)
+            XCTAssertEqual(city.longitude, try number(row, "lon"), city.id)
+        }
+    }
+
+    /// groups.csv is checked like the other tables: a group id that is a city id, an unknown
+    /// member and a member of two groups are each reported with file, line and column.
+    func testMalformedGroupsAreReportedWithTheirCell() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("groups-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        let cities = folder.appendingPathComponent("cities.csv").path
+        try String(contentsOfFile: try fixture("cities_only/cities.csv"), encoding: .utf8)
+            .write(toFile: cities, atomically: true, encoding: .utf8)
+        let ids = try RosterLoader.load(cities: cities).cities.map(\.id)
+        let groups = folder.appendingPathComponent("groups.csv").path
+        try """
+            id,name_zh,name_en,members
+            pair,两市,Pair,\(ids[0]) \(ids[1])
+            \(ids[0]),某,Clash,\(ids[2])
+            other,另,Other,\(ids[1]) nowhere
+
+            """.write(toFile: groups, atomically: true, encoding: .utf8)
+        assertErrors(cities: cities, [
+            "\(groups):3: column 'id': '\(ids[0])' is a city id in cities.csv; a group needs an id of its own",
+            "\(groups):4: column 'members': '\(ids[1])' is already a member of group 'pair'; a city belongs to one group at most",
+            "\(groups):4: column 'members': unknown city 'nowhere', not an id in cities.csv",
+        ])
+        try "id,name_zh,name_en,members\npair,两市,Pair,\(ids[0]) \(ids[2])\n".write(toFile: groups, atomically: true, encoding: .utf8)
+        let roster = try RosterLoader.load(cities: cities)
+        XCTAssertEqual(roster.cityIDs(for: "pair"), [ids[0], ids[2]])
+        XCTAssertEqual(roster.cityIDs(for: ids[1]), [ids[1]])
+        XCTAssertNil(roster.cityIDs(for: "nowhere"))
+        XCTAssertEqual(roster.cities.map(\.group), ["pair", nil, "pair"])
+    }
 
     func testValidRosterWithRolesAndLinksBesideIt() throws {
         let roster = try RosterLoader.load(cities: try fixture("valid/cities.csv"))
@@ -97,10 +171,13 @@ final class RosterLoaderTests: XCTestCase {
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("seeds/cities.csv").path
         let roster = try RosterLoader.load(cities: seeds)
-        XCTAssertEqual(roster.count, 22)
-        XCTAssertEqual(roster.cities.filter { $0.tier == .core }.map(\.id).sorted(), ["chengdu", "chongqing"])
+        XCTAssertEqual(roster.count, 23)
+        XCTAssertEqual(roster.cities.filter { $0.tier == .core }.map(\.id).sorted(), ["chengdu", "chongqing_core"])
         XCTAssertEqual(roster.cities.filter { $0.tier == .regionalCentre }.count, 7)
-        XCTAssertEqual(roster.cities.filter { $0.tier == .node }.count, 13)
+        // The 13 node cities of 二(七) and the part of Chongqing outside its central urban area.
+        XCTAssertEqual(roster.cities.filter { $0.tier == .node }.count, 14)
+        XCTAssertEqual(roster.groups.map(\.id), ["chongqing"])
+        XCTAssertEqual(roster.cities.filter { $0.group == "chongqing" }.map(\.id), ["chongqing_core", "chongqing_rest"])
         for city in roster.cities {
             XCTAssertFalse(city.roles.isEmpty, "\(city.id) has no role")
         }

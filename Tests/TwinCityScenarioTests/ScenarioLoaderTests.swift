@@ -76,12 +76,14 @@ final class ScenarioLoaderTests: XCTestCase {
         XCTAssertEqual(resolved(scenario.resolved, "model", "decision_rule"), .string("tournament"))
     }
 
-    func testBaselinePreparesTheTwentyTwoCityRegion() throws {
+    func testBaselinePreparesTheTwentyThreeCityRegion() throws {
         let scenario = try ScenarioLoader.load(path: shipped("scenarios/baseline.toml"))
         let prepared = try ScenarioLoader.prepare(scenario)
-        XCTAssertEqual(prepared.setup.cities.count, 22)
-        XCTAssertEqual(prepared.setup.structure.cityCount, 22)
-        XCTAssertEqual(prepared.roster?.count, 22)
+        XCTAssertEqual(prepared.setup.cities.count, 23)
+        XCTAssertEqual(prepared.setup.structure.cityCount, 23)
+        XCTAssertEqual(prepared.roster?.count, 23)
+        // The calibrated cities keep their group (Chongqing's two parts).
+        XCTAssertEqual(prepared.setup.cities.filter { $0.group == "chongqing" }.map(\.id), ["chongqing_core", "chongqing_rest"])
         XCTAssertEqual(prepared.parameters, scenario.parameters)
     }
 
@@ -175,7 +177,7 @@ final class ScenarioLoaderTests: XCTestCase {
             """.write(toFile: path, atomically: true, encoding: .utf8)
         let prepared = try ScenarioLoader.prepare(try ScenarioLoader.load(path: path))
         XCTAssertEqual(prepared.setup.structure.sectors.first { $0.id == "services" }?.elasticity, 4.5)
-        XCTAssertEqual(prepared.setup.cities.count, 22)
+        XCTAssertEqual(prepared.setup.cities.count, 23)
     }
 
     func testSeedArgumentReplacesTheFilesSeed() throws {

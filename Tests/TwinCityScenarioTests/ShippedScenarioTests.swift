@@ -105,17 +105,19 @@ final class ShippedScenarioTests: XCTestCase {
         XCTAssertEqual(links.map(\.window.start), [2024, 2026, 2027])
         let central = try XCTUnwrap(links.last?.links.first)
         XCTAssertEqual(central.from, "chengdu")
-        XCTAssertEqual(central.to, "chongqing")
+        // `chongqing` in a link is the group's seat, its central urban area.
+        XCTAssertEqual(central.to, "chongqing_core")
         XCTAssertEqual(central.hours * 60, 50, accuracy: 1e-12)
         let dazhou = try XCTUnwrap(links[1].links.first)
         XCTAssertEqual(dazhou.hours * 60, 90, accuracy: 1e-12)
         let hubs = try XCTUnwrap(scenario.policies.compactMap { $0 as? InnovationHubPolicy }.first)
-        XCTAssertEqual(hubs.cities, ["chengdu", "chongqing", "mianyang"])
+        // `chongqing` in a list of cities stands for both of its parts.
+        XCTAssertEqual(hubs.cities, ["chengdu", "chongqing_core", "chongqing_rest", "mianyang"])
         let eco = try XCTUnwrap(scenario.policies.compactMap { $0 as? EcoProtectionPolicy }.first)
         XCTAssertEqual(eco.cities, ["aba", "ganzi"])
         XCTAssertGreaterThan(eco.compensation, 0)
         let opening = try XCTUnwrap(scenario.policies.compactMap { $0 as? OpeningPolicy }.first)
-        XCTAssertEqual(opening.cities, ["chengdu", "chongqing"])
+        XCTAssertEqual(opening.cities, ["chengdu", "chongqing_core", "chongqing_rest"])
         // Every policy of the shipped package says which clause it implements.
         guard case .array(let resolved)? = scenario.resolved["policy"] else { return XCTFail("no resolved policies") }
         XCTAssertEqual(resolved.count, scenario.policies.count)
@@ -143,7 +145,7 @@ final class ShippedScenarioTests: XCTestCase {
         func index(_ id: String) throws -> Int { try XCTUnwrap(ids.firstIndex(of: id), id) }
         // Policies in force from 2020 act in the base year's equilibrium already: export
         // demand raises the value of Chengdu's and Chongqing's output at the year's prices.
-        for id in ["chengdu", "chongqing"] {
+        for id in ["chengdu", "chongqing_core", "chongqing_rest"] {
             XCTAssertGreaterThan(policy[0].equilibrium.gdp[try index(id)], base[0].equilibrium.gdp[try index(id)], id)
         }
         // 同城化: Chengdu–Deyang travel time is 0.8 of the baseline's.

@@ -19,7 +19,7 @@ final class SlurmTests: XCTestCase {
             seed = 11
             replications = 2
             set = ["time.end=2022"]
-            outputs = ["region.gdp@2022", "city.chongqing.population@2022"]
+            outputs = ["region.gdp@2022", "city.chongqing_core.population@2022"]
 
             [sampler]
             kind = "random"
