@@ -178,11 +178,13 @@ extension GovernmentGame {
     public func nash(start: [Double], maxRounds: Int = GovernmentGame.maxRounds) throws -> StrategicOutcome {
         let n = cityCount
         var subsidy = zip(start, subsidyLimit).map { min(max($0, 0), $1) }
-        let retention = try (0..<n).map { try bestRetention($0) }
+        let retention = try (0..<n).map { i in try Self.searching(i, round: 0, change: .infinity) { try bestRetention(i) } }
         var change = Double.infinity
         var worst = 0
         for round in 1...maxRounds {
-            let next = try (0..<n).map { try bestSubsidy($0, against: subsidy) }
+            let next = try (0..<n).map { i in
+                try Self.searching(i, round: round, change: change) { try bestSubsidy(i, against: subsidy) }
+            }
             change = 0
             for i in 0..<n where abs(next[i] - subsidy[i]) > change {
                 change = abs(next[i] - subsidy[i])
@@ -198,6 +200,16 @@ extension GovernmentGame {
             message: "the governments' best responses did not converge to a Nash equilibrium of attraction subsidies")
     }
 
+    /// Runs one instrument's search for city i; a GSL failure of the search becomes a
+    /// `DecisionFailure` naming the city, the round and the last change before it.
+    static func searching(_ i: Int, round: Int, change: Double, _ search: () throws -> Double) throws -> Double {
+        do {
+            return try search()
+        } catch let error as GSLError {
+            throw DecisionFailure(city: i, rounds: round, lastChange: change, message: "the search for the government's best instrument failed: \(error)")
+        }
+    }
+
     /// The regional planner's choice: coordinate ascent on the joint objective J, city by city
     /// in roster order, each instrument by Brent's method, until no instrument moves by more
     /// than `tolerance` in a sweep.
@@ -211,14 +223,18 @@ extension GovernmentGame {
             change = 0
             for i in 0..<n {
                 var trial = subsidy
-                let s = try Minimization.maximize(lower: 0, upper: subsidyLimit[i]) { x in
-                    trial[i] = x
-                    return joint(subsidy: trial, retention: retention)
+                let s = try Self.searching(i, round: round, change: change) {
+                    try Minimization.maximize(lower: 0, upper: subsidyLimit[i]) { x in
+                        trial[i] = x
+                        return joint(subsidy: trial, retention: retention)
+                    }
                 }
                 var effort = retention
-                let e = try Minimization.maximize(lower: 0, upper: retentionLimit) { x in
-                    effort[i] = x
-                    return joint(subsidy: subsidy, retention: effort)
+                let e = try Self.searching(i, round: round, change: change) {
+                    try Minimization.maximize(lower: 0, upper: retentionLimit) { x in
+                        effort[i] = x
+                        return joint(subsidy: subsidy, retention: effort)
+                    }
                 }
                 let moved = max(abs(s - subsidy[i]), abs(e - retention[i]))
                 if moved > change { change = moved; worst = i }
