@@ -10,6 +10,7 @@
 #include <gsl/gsl_odeiv2.h>
 #include <gsl/gsl_multiroots.h>
 #include <gsl/gsl_roots.h>
+#include <gsl/gsl_min.h>
 #include <gsl/gsl_cblas.h>
 #include <gsl/gsl_statistics_double.h>
 #include <gsl/gsl_cdf.h>
@@ -38,5 +39,6 @@ static inline const gsl_multiroot_fsolver_type *cgsl_multiroot_fsolver_hybrids(v
 }
 
 static inline const gsl_root_fsolver_type *cgsl_root_fsolver_brent(void) { return gsl_root_fsolver_brent; }
+static inline const gsl_min_fminimizer_type *cgsl_min_fminimizer_brent(void) { return gsl_min_fminimizer_brent; }
 
 #endif

@@ -13,7 +13,9 @@ struct CompareCommand: ParsableCommand {
         discussion: """
             Reads region.csv and cities.csv of both runs (docs/OUTPUTS.md) and prints, for each \
             quantity, its value in A and in B, B−A and (B−A)/A in percent. A is the reference \
-            (usually the baseline), B the scenario compared with it. Exit status: 0 on success, \
+            (usually the baseline), B the scenario compared with it. The table ends with the \
+            equivalent variation of B against A over all years both record, by city and for the \
+            region, with its parts (docs/MODEL.md §4.1). Exit status: 0 on success, \
             2 when a directory, file, column or year is missing.
             """
     )
@@ -44,7 +46,8 @@ struct CompareCommand: ParsableCommand {
             return
         }
         let comparison = try RunComparison.compare(runA, runB, year: year)
-        let output = try Self.render(comparison, as: format)
+        var output = try Self.render(comparison, as: format)
+        if format == .table { output += Self.welfareTable(try WelfareComparison.compare(runA, runB)) }
         TerminalText.write(output, to: .standardOutput)
     }
 

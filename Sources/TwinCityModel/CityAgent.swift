@@ -14,6 +14,11 @@ public struct CityAgent: Sendable, Equatable {
     public var retention: Double
     /// Share of net revenue spent on the public-service stock, in [0, 1].
     public var publicSpendingShare: Double
+    /// Rounds the last strategic decision took to converge (best responses under `nash`,
+    /// coordinate sweeps under `cooperative`); 0 under rules without a search.
+    public var decisionRounds: Int = 0
+    /// Largest change of an instrument in that decision's last round (≤ 1e-7 once converged).
+    public var decisionChange: Double = 0
 
     public init(cityID: String, province: String, subsidy: Double = 0, retention: Double = 0, publicSpendingShare: Double) {
         self.cityID = cityID
@@ -47,8 +52,8 @@ public struct AgentObservation: Sendable {
 /// A rule by which governments update their instruments once a tick.
 public protocol DecisionRule: Sendable {
     /// Updates every agent's instruments from the observation of the tick just ended, for a
-    /// tick of `dt` years.
-    func decide(_ agents: inout [CityAgent], observation: AgentObservation, dt: Double, parameters: ModelParameters)
+    /// tick of `dt` years. Throws `DecisionFailure` when a strategic search does not converge.
+    func decide(_ agents: inout [CityAgent], observation: AgentObservation, dt: Double, parameters: ModelParameters) throws
 }
 
 /// Instruments never change.
@@ -102,6 +107,8 @@ extension DecisionRuleKind {
         switch self {
         case .fixed: return FixedRule()
         case .tournament: return TournamentRule()
+        case .nash: return NashRule()
+        case .cooperative: return CooperativeRule()
         }
     }
 }

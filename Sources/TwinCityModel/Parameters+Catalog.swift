@@ -109,6 +109,9 @@ extension ModelParameters {
         entry("subsidy_budget_share", \.subsidyBudgetShare, "share of tax revenue", 0, 1, "largest share of revenue spent on subsidies"),
         entry("retention_response", \.retentionResponse, "log points per yearly share lost", 0, .infinity, "retention effort per share of capital lost"),
         entry("max_retention", \.maxRetention, "log points", 0, .infinity, "largest retention effort"),
+        entry("government_discount_rate", \.governmentDiscountRate, "per year", 0, 1, "discount rate of a tax stream to governments under the nash and cooperative rules"),
+        entry("retention_cost", \.retentionCost, "per year per log point²", 0, .infinity, lowerOpen: true, "cost ½ c e² of retention effort per yuan of capital under the nash and cooperative rules"),
+        entry("retention_scale", \.retentionScale, "log points", 0, .infinity, lowerOpen: true, "effort that cuts relocation out by a factor e under the nash and cooperative rules"),
         entry("equilibrium_tolerance", \.equilibriumTolerance, "log residual", 0, 1e-3, lowerOpen: true, "largest residual accepted as an equilibrium"),
         entry("flow_tolerance", \.flowTolerance, "relative", 0, 1e-3, lowerOpen: true, "tolerance of the flow integration"),
     ]

@@ -68,6 +68,11 @@ public enum DecisionRuleKind: String, Sendable, Codable, CaseIterable {
     case fixed
     /// Growth tournament among the cities of the same province.
     case tournament
+    /// Each government best-responds to the others: the Nash equilibrium of the reduced-form
+    /// subsidy and retention game, each tick.
+    case nash
+    /// A regional planner maximises the governments' joint objective, each tick.
+    case cooperative
 }
 
 /// Which solver computes the short-run equilibrium.
@@ -211,6 +216,14 @@ public struct ModelParameters: Sendable, Codable, Equatable {
     public var retentionResponse: Double = 10.0
     /// Largest retention effort, log return points.
     public var maxRetention: Double = 0.5
+    /// Discount rate ρ_g at which governments value a tax stream under the strategic rules, per year.
+    public var governmentDiscountRate: Double = 0.05
+    /// Cost c_e of retention effort under the strategic rules: ½ c_e e² per yuan of capital
+    /// per year, for an effort of e log points.
+    public var retentionCost: Double = 0.25
+    /// Effort ḡ, log points, that cuts relocation out of a city by a factor e under the
+    /// strategic rules' reduced form λ(e) = λ⁰ e^{−e/ḡ}.
+    public var retentionScale: Double = 0.1
 
     // MARK: Numerics
     public var solver: EquilibriumSolverKind = .auto

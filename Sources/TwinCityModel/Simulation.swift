@@ -358,10 +358,14 @@ public final class Simulation {
             let growth = (0..<n).map { (realGDP[$0] / before[$0] - 1) / dt }
             let revenue = eq.gdp.map { parameters.taxRate * $0 }
             let loss = (0..<n).map { s.lastLossShare[$0] * effects.retainedLossShare[$0] }
-            rule.decide(
-                &s.agents,
-                observation: AgentObservation(growth: growth, revenue: revenue, arrivals: s.lastArrivals, relocationLossShare: loss),
-                dt: dt, parameters: parameters)
+            do {
+                try rule.decide(
+                    &s.agents,
+                    observation: AgentObservation(growth: growth, revenue: revenue, arrivals: s.lastArrivals, relocationLossShare: loss),
+                    dt: dt, parameters: parameters)
+            } catch let failure as DecisionFailure {
+                throw SimulationError(tick: tick, year: year, city: setup.cities[failure.city].id, message: failure.description)
+            }
         }
         for i in 0..<n { s.agents[i].subsidy = min(s.agents[i].subsidy, effects.subsidyCap[i]) }
         let fiscal = FiscalAccounts(gdp: eq.gdp, transfers: s.economy.transfers, centralTransfers: s.economy.centralTransfers, agents: s.agents, lastArrivals: s.lastArrivals, taxRate: parameters.taxRate)

@@ -29,8 +29,11 @@ public enum PolicyCatalog {
         /// Unit of a number, or what a list holds (e.g. `share of the tax`, `city ids`).
         public let unit: String
         /// The value when the key is left out, as the resolved scenario records it; `nil`
-        /// when the key is required.
+        /// when the key is required (or optional).
         public let defaultValue: ScenarioValue?
+        /// True when the key may be left out and then has no value (the policy type's
+        /// property is nil); the resolved scenario then omits it.
+        public var optional = false
 
         /// The admissible values as docs/SCENARIOS.md writes them: an interval for a number
         /// (`[0, 1]`), a count for a list (`≥ 2 cities`, `any`).
@@ -162,10 +165,12 @@ public enum PolicyCatalog {
             number("years", "years", .above(0), default: d.years),
             cities("origins", default: d.origins),
             cities("destinations", default: d.destinations),
+            Key(name: "bargaining_weight", value: .number(.closed(0, 1)), unit: "weight", defaultValue: nil, optional: true),
         ]) { window, a in
             TaxSharingPolicy(
                 window: window, share: a.number("share"), years: a.number("years"),
-                origins: a.list("origins"), destinations: a.list("destinations"))
+                origins: a.list("origins"), destinations: a.list("destinations"),
+                bargainingWeight: a.numbers["bargaining_weight"])
         }
     }()
 

@@ -84,6 +84,7 @@ extension ScenarioLoader {
             let keyPath = path + [key.name]
             guard let node = table[key.name] else {
                 guard let fallback = key.defaultValue else {
+                    if key.optional { continue }
                     reader.fail(keyPath, "missing; \(article(kind.name)) policy needs '\(key.name)' (\(key.unit), \(key.range))")
                     continue
                 }

@@ -226,7 +226,7 @@ function buildPanel() {
     row("end", numberInput(`policy-${i}-end`, p.end, null, (v) => (p.end = v)), "year, empty: to the end");
     for (const key of kind.keys) {
       const id = `policy-${i}-${key.name}`, set = (v) => (p.values[key.name] = v);
-      const hint = `${key.unit}, ${key.range}${key.defaultValue === null || key.defaultValue === undefined ? ", required" : ""}`;
+      const hint = `${key.unit}, ${key.range}${key.optional ? ", optional" : key.defaultValue === null || key.defaultValue === undefined ? ", required" : ""}`;
       if (key.type === "number") row(key.name, numberInput(id, p.values[key.name], key.number, set), hint);
       else if (key.type === "cities") row(key.name, multiSelect(id, cities, p.values[key.name], set), hint);
       else if (key.type === "sectors") row(key.name, multiSelect(id, app.catalog.sectors.map((x) => [x, x]), p.values[key.name], set), hint);

@@ -34,8 +34,10 @@ enum PageCatalog {
         let number: Range?
         /// Fewest different cities, for `cities`.
         let minimum: Int?
-        /// `nil` when the key is required.
+        /// `nil` when the key is required or optional.
         let defaultValue: ScenarioValue?
+        /// True when the key may be left out without a default (it then has no value).
+        let optional: Bool
     }
 
     struct Kind: Encodable {
@@ -92,7 +94,7 @@ enum PageCatalog {
         case .links: type = "links"
         }
         return Key(name: key.name, type: type, unit: key.unit, range: key.range, number: number, minimum: minimum,
-                   defaultValue: key.defaultValue)
+                   defaultValue: key.defaultValue, optional: key.optional)
     }
 
     private static func range(_ range: PolicyCatalog.NumberRange) -> Range {

@@ -58,6 +58,10 @@ final class ServerEndpointTests: XCTestCase {
         let share = tax.first { $0["name"] as? String == "share" }!
         XCTAssertEqual(share["range"] as? String, "[0, 1]")
         XCTAssertEqual(share["defaultValue"] as? Double, TaxSharingPolicy(window: PolicyWindow(start: 0)).share)
+        XCTAssertEqual(share["optional"] as? Bool, false)
+        let weight = tax.first { $0["name"] as? String == "bargaining_weight" }!
+        XCTAssertEqual(weight["optional"] as? Bool, true)
+        XCTAssertNil(weight["defaultValue"], "an optional key has no default")
         let metro = kinds.first { $0["name"] as? String == "metro_integration" }!["keys"] as! [[String: Any]]
         let cities = metro.first { $0["name"] as? String == "cities" }!
         XCTAssertEqual(cities["minimum"] as? Int, 2)
