@@ -35,7 +35,7 @@ final class PairedCompareTests: XCTestCase {
         let sameRows = parseCSV(same.standardOutput)
         XCTAssertEqual(sameRows[0], ["section", "city", "column", "year", "pairs", "mean_a", "mean_b", "mean_difference",
                                      "lower", "upper", "percent", "same_sign_share"])
-        XCTAssertEqual(sameRows.count - 1, 5 + 22 * 2 + 22 * 3)
+        XCTAssertEqual(sameRows.count - 1, 5 + 23 * 2 + 23 * 3)
         for row in sameRows.dropFirst() {
             XCTAssertEqual(row[4], "3")
             XCTAssertEqual(Double(row[7]), 0, "\(row)")

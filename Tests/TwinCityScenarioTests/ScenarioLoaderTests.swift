@@ -134,7 +134,7 @@ final class ScenarioLoaderTests: XCTestCase {
         XCTAssertEqual(p.equilibriumMaxIterations, 200)
         XCTAssertEqual(p.value(of: "sectors.services.elasticity"), 4.5)
         XCTAssertEqual(p.value(of: "sectors.manufacturing.trade_cost_per_hour"), 0.06)
-        XCTAssertEqual(p.value(of: "sectors.manufacturing.base_mix"), 0.30)
+        XCTAssertEqual(p.value(of: "sectors.manufacturing.base_mix"), 0.36)
         XCTAssertEqual(p.value(of: "sectors.consumer_goods.base_mix"), 0.14)
         // Keys not written keep their defaults.
         let defaults = ModelParameters()
@@ -270,7 +270,7 @@ final class ScenarioLoaderTests: XCTestCase {
 
     func testBaseMixesNotSummingToOne() throws {
         try assertErrors("mixes.toml", [
-            ":9:1: key 'model.sectors.*.base_mix': the sectors' base mixes must sum to 1, they sum to 1.16",
+            ":9:1: key 'model.sectors.*.base_mix': the sectors' base mixes must sum to 1, they sum to 1.12",
         ])
     }
 
