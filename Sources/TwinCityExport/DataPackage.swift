@@ -74,7 +74,7 @@ struct DataPackage: Encodable {
             + "\(cities.count) cities, \(sectors.count) sectors" + (ensemble ? ", several replications (leading column `replication`)" : "")
             + ". Units and meaning of every column: docs/OUTPUTS.md."
         let zones = RegionSummary.zoneOrder(cities.map(\.zone))
-        let cores = RunDirectoryWriter.coreCityIDs.filter { id in cities.contains { $0.id == id } }
+        let cores = RunDirectoryWriter.coreMembers(in: cities).map(\.id)
         let lead = ensemble ? [Field(OutputColumns.replication, "integer", "replication of the ensemble, 0, 1, …", required: true)] : []
         let key = ensemble ? [OutputColumns.replication] : []
         let year = Field("year", "number", "model year: the state at the end of the tick (a whole year is written without a fraction)", unit: "year", required: true)

@@ -60,60 +60,28 @@ public enum Minimization {
     }
 }
 
-/// The state the C callback needs: the Swift function and the first error it threw.
-private final class MinFunctionContext {
-    let function: (Double) throws -> Double
-    var error: (any Error)?
-
-    init(function: @escaping (Double) throws -> Double) {
-        self.function = function
-    }
-}
-
-/// The `gsl_function.function` callback; a thrown error is parked in the context and NaN
-/// returned, which Brent's method reports as `GSL_EBADFUNC`.
-private func minFunctionThunk(x: Double, params: UnsafeMutableRawPointer?) -> Double {
-    Unmanaged<MinFunctionContext>.fromOpaque(params!)._withUnsafeGuaranteedRef { context in
-        guard context.error == nil else { return .nan }
-        do {
-            return try context.function(x)
-        } catch {
-            context.error = error
-            return .nan
-        }
-    }
-}
-
 /// Owns one `gsl_min_fminimizer` and the `gsl_function` whose address it keeps, for one search.
 private final class BrentMinimizer {
-    private let context: MinFunctionContext
-    private let function: UnsafeMutablePointer<gsl_function>
+    private let function: ScalarFunction
     private let minimizer: UnsafeMutablePointer<gsl_min_fminimizer>
 
     init(function f: @escaping (Double) throws -> Double) throws(GSLError) {
         guard let minimizer = gsl_min_fminimizer_alloc(cgsl_min_fminimizer_brent()) else {
             throw GSLError(routine: "gsl_min_fminimizer_alloc", status: GSLStatus.outOfMemory)
         }
-        let context = MinFunctionContext(function: f)
-        let function = UnsafeMutablePointer<gsl_function>.allocate(capacity: 1)
-        function.initialize(to: gsl_function(function: minFunctionThunk,
-                                             params: Unmanaged.passUnretained(context).toOpaque()))
-        self.context = context
-        self.function = function
+        self.function = ScalarFunction(f)
         self.minimizer = minimizer
     }
 
     deinit {
         gsl_min_fminimizer_free(minimizer)
-        function.deinitialize(count: 1)
-        function.deallocate()
     }
 
     func minimize(lower: Double, upper: Double, guess: Double, absoluteTolerance: Double, relativeTolerance: Double,
                   maxIterations: Int) throws -> Double {
         let s = minimizer
-        let setStatus = gsl_min_fminimizer_set(s, function, guess, lower, upper)
-        if let error = context.error { throw error }
+        let setStatus = gsl_min_fminimizer_set(s, function.pointer, guess, lower, upper)
+        try function.rethrow()
         if setStatus == GSLStatus.invalidArgument {
             throw GSLError(routine: "gsl_min_fminimizer_set", status: setStatus,
                            reason: "f(\(guess)) is not below f(\(lower)) and f(\(upper)), or the guess is outside the interval")
@@ -121,7 +89,7 @@ private final class BrentMinimizer {
         try GSLError.check(setStatus, "gsl_min_fminimizer_set")
         for _ in 0..<maxIterations {
             let status = gsl_min_fminimizer_iterate(s)
-            if let error = context.error { throw error }
+            try function.rethrow()
             try GSLError.check(status, "gsl_min_fminimizer_iterate")
             let test = gsl_min_test_interval(gsl_min_fminimizer_x_lower(s), gsl_min_fminimizer_x_upper(s),
                                              absoluteTolerance, relativeTolerance)

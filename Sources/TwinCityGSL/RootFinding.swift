@@ -26,59 +26,27 @@ public enum RootFinding {
     }
 }
 
-/// The state the C callback needs: the Swift function and the first error it threw.
-private final class RootFunctionContext {
-    let function: (Double) throws -> Double
-    var error: (any Error)?
-
-    init(function: @escaping (Double) throws -> Double) {
-        self.function = function
-    }
-}
-
-/// The `gsl_function.function` callback. It has no status to return, so a thrown error is parked
-/// in the context and NaN returned, which Brent's method reports as `GSL_EBADFUNC`.
-private func rootFunctionThunk(x: Double, params: UnsafeMutableRawPointer?) -> Double {
-    Unmanaged<RootFunctionContext>.fromOpaque(params!)._withUnsafeGuaranteedRef { context in
-        guard context.error == nil else { return .nan }
-        do {
-            return try context.function(x)
-        } catch {
-            context.error = error
-            return .nan
-        }
-    }
-}
-
 /// Owns one `gsl_root_fsolver` and the `gsl_function` whose address it keeps, for one solve.
 private final class BrentSolver {
-    private let context: RootFunctionContext
-    private let function: UnsafeMutablePointer<gsl_function>
+    private let function: ScalarFunction
     private let solver: UnsafeMutablePointer<gsl_root_fsolver>
 
     init(function f: @escaping (Double) throws -> Double) throws(GSLError) {
         guard let solver = gsl_root_fsolver_alloc(cgsl_root_fsolver_brent()) else {
             throw GSLError(routine: "gsl_root_fsolver_alloc", status: GSLStatus.outOfMemory)
         }
-        let context = RootFunctionContext(function: f)
-        let function = UnsafeMutablePointer<gsl_function>.allocate(capacity: 1)
-        function.initialize(to: gsl_function(function: rootFunctionThunk,
-                                             params: Unmanaged.passUnretained(context).toOpaque()))
-        self.context = context
-        self.function = function
+        self.function = ScalarFunction(f)
         self.solver = solver
     }
 
     deinit {
         gsl_root_fsolver_free(solver)
-        function.deinitialize(count: 1)
-        function.deallocate()
     }
 
     func solve(lower: Double, upper: Double, absoluteTolerance: Double, relativeTolerance: Double,
                maxIterations: Int) throws -> Double {
-        let setStatus = gsl_root_fsolver_set(solver, function, lower, upper)
-        if let error = context.error { throw error }
+        let setStatus = gsl_root_fsolver_set(solver, function.pointer, lower, upper)
+        try function.rethrow()
         if setStatus == GSLStatus.invalidArgument {
             throw GSLError(routine: "gsl_root_fsolver_set", status: setStatus,
                            reason: "f(\(lower)) and f(\(upper)) do not bracket a root (same sign), or lower > upper")
@@ -86,7 +54,7 @@ private final class BrentSolver {
         try GSLError.check(setStatus, "gsl_root_fsolver_set")
         for _ in 0..<maxIterations {
             let status = gsl_root_fsolver_iterate(solver)
-            if let error = context.error { throw error }
+            try function.rethrow()
             try GSLError.check(status, "gsl_root_fsolver_iterate")
             let test = gsl_root_test_interval(gsl_root_fsolver_x_lower(solver), gsl_root_fsolver_x_upper(solver),
                                               absoluteTolerance, relativeTolerance)

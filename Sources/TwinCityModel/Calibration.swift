@@ -267,8 +267,8 @@ public enum Calibration {
     }
 
     /// Base-year investment spending of each city (productive investment installed there
-    /// plus its housing construction), with the allocation of `TradeEquilibrium` at the
-    /// base-year returns r = β/κ (capital–output ratio κ), no subsidy and no fund.
+    /// plus its housing construction): `InvestmentAllocation` at the base-year returns
+    /// r = β/κ (capital–output ratio κ), no subsidy and no fund.
     static func baseInvestmentSpending(
         saving: [Double], capital: [Double], sectors: [Sector], cities n: Int, parameters p: ModelParameters
     ) -> [Double] {
@@ -277,25 +277,9 @@ public enum Calibration {
         for i in 0..<n { for s in 0..<sCount where sectors[s].capitalShare > 0 && capital[i * sCount + s] > 0 {
             weight[i * sCount + s] = capital[i * sCount + s] * Foundation.pow(sectors[s].capitalShare / p.capitalOutputRatio, p.returnElasticity)
         } }
-        let poolTotal = weight.reduce(0, +)
-        var spending = saving.map { p.residentialInvestmentShare * $0 }
-        var pooled = 0.0
-        for i in 0..<n {
-            let own = (1 - p.residentialInvestmentShare) * saving[i]
-            let home = (0..<sCount).reduce(0.0) { $0 + weight[i * sCount + $1] }
-            if home > 0 {
-                spending[i] += p.homeBias * own
-                pooled += (1 - p.homeBias) * own
-            } else {
-                pooled += own
-            }
-        }
-        guard poolTotal > 0 else { return zip(spending, saving).map { $0 + (1 - p.residentialInvestmentShare) * $1 } }
-        for i in 0..<n {
-            let share = (0..<sCount).reduce(0.0) { $0 + weight[i * sCount + $1] } / poolTotal
-            spending[i] += pooled * share
-        }
-        return spending
+        return InvestmentAllocation(
+            saving: saving, homeWeight: weight, poolWeight: weight, fund: Array(repeating: 0, count: n * sCount),
+            sectors: sCount, residentialShare: p.residentialInvestmentShare, homeBias: p.homeBias).spending
     }
 
     // MARK: - Steps

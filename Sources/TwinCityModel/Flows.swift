@@ -400,14 +400,8 @@ public final class FlowIntegrator {
             (sys.attraction, sys.denominators) = sys.migration.choiceWeights(delta: delta)
         }
         // Investment: the equilibrium's, in real terms; the external inflow of industry is
-        // spread like pooled investment (∝ K (r/(1−sub))^θ_K).
-        var attractiveness = [Double](repeating: 0, count: vCount)
-        for i in 0..<n { for s in 0..<sCount {
-            let v = i * sCount + s
-            guard state.capital[v] > 0, eq.returns[v] > 0, !blocked[v] else { continue }
-            let lnr = Foundation.log(eq.returns[v])
-            attractiveness[v] = state.capital[v] * Foundation.exp(p.returnElasticity * (lnr - Foundation.log(1 - agents[i].subsidy)))
-        } }
+        // spread like pooled investment, by the equilibrium's pool weights.
+        let attractiveness = eq.poolWeight
         let realPrice = (0..<n).map { eq.investmentPriceIndex[$0] / baseInvestmentPrice[$0] }
         var investment = [Double](repeating: 0, count: vCount)
         for i in 0..<n { for s in 0..<sCount {

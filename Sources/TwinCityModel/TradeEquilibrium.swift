@@ -49,6 +49,9 @@ public struct Equilibrium: Sendable, Equatable {
     /// 亿元 per year, and each city's share of that pool.
     public var pooledSaving: [Double] = []
     public var poolShare: [Double] = []
+    /// Weight K (r/(1−sub))^θ_K of each variety in the pool (0 where it takes no investment):
+    /// industry from outside the region is spread the same way.
+    public var poolWeight: [Double] = []
     /// Price index of the investment bundle P^I_i = Π_s (P_i^s)^(b_s).
     public var investmentPriceIndex: [Double] = []
     /// Sales of each variety to the rest of China (external demand plus policy exports), 亿元 per year.
@@ -62,6 +65,57 @@ public struct Equilibrium: Sendable, Equatable {
     /// imports, 亿元 per year. Equals −(central transfers + fund injections financed outside).
     public var tradeBalance: Double {
         externalSales.reduce(0, +) + agricultureNetExports.reduce(0, +) - imports.reduce(0, +)
+    }
+}
+
+/// Productive saving allocated over varieties (MODEL.md §3.1): a share h of each city's
+/// productive saving `(1 − ι) S_i` to its own varieties in proportion to `homeWeight`, the
+/// rest pooled over every variety in proportion to `poolWeight`, fund injections added
+/// where they are made. A city with no variety to invest in pools all of its productive
+/// saving; with no variety anywhere, saving builds housing where it was saved.
+struct InvestmentAllocation {
+    /// Investment installed by variety (fund included), nominal 亿元 per year.
+    var investment: [Double]
+    /// Investment spending by city: installed there plus its savers' housing construction.
+    var spending: [Double]
+    /// Saving each city puts into the pool (0 when the pool is empty), and each city's share of it.
+    var pooledSaving: [Double]
+    var poolShare: [Double]
+    var poolWeight: [Double]
+
+    init(saving: [Double], homeWeight: [Double], poolWeight: [Double], fund: [Double], sectors sCount: Int,
+         residentialShare: Double, homeBias: Double) {
+        let n = saving.count
+        investment = [Double](repeating: 0, count: n * sCount)
+        spending = saving.map { residentialShare * $0 }
+        pooledSaving = [Double](repeating: 0, count: n)
+        poolShare = [Double](repeating: 0, count: n)
+        self.poolWeight = poolWeight
+        let poolTotal = poolWeight.reduce(0, +)
+        for i in 0..<n {
+            let own = (1 - residentialShare) * saving[i]
+            let home = (0..<sCount).reduce(0.0) { $0 + homeWeight[i * sCount + $1] }
+            guard home > 0 else { pooledSaving[i] = own; continue }
+            for s in 0..<sCount { investment[i * sCount + s] = homeBias * own * homeWeight[i * sCount + s] / home }
+            pooledSaving[i] = (1 - homeBias) * own
+        }
+        let pooled = pooledSaving.reduce(0, +)
+        for i in 0..<n {
+            for s in 0..<sCount {
+                let v = i * sCount + s
+                if poolTotal > 0 { investment[v] += pooled * poolWeight[v] / poolTotal }
+                investment[v] += fund[v]
+                spending[i] += investment[v]
+            }
+            if poolTotal > 0 {
+                poolShare[i] = (0..<sCount).reduce(0.0) { $0 + poolWeight[i * sCount + $1] } / poolTotal
+            }
+        }
+        if poolTotal == 0 {
+            // Nowhere to invest: the pooled saving builds housing where it was saved.
+            for i in 0..<n { spending[i] += pooledSaving[i] }
+            pooledSaving = [Double](repeating: 0, count: n)
+        }
     }
 }
 
@@ -174,12 +228,9 @@ public final class TradeEquilibrium {
     let saving: UnsafeMutableBufferPointer<Double>
     let investment: UnsafeMutableBufferPointer<Double>
     let spending: UnsafeMutableBufferPointer<Double>
-    let homeWeight: UnsafeMutableBufferPointer<Double>
-    let poolWeight: UnsafeMutableBufferPointer<Double>
     let importValue: UnsafeMutableBufferPointer<Double>
-    /// Pooled saving and the sum of the pool weights at the last evaluation.
-    var pooledTotal = 0.0
-    var poolWeightTotal = 0.0
+    /// The investment allocation of the last evaluation.
+    var allocation: InvestmentAllocation?
     let x: UnsafeMutableBufferPointer<Double>
     let m: UnsafeMutableBufferPointer<Double>
     let z: UnsafeMutableBufferPointer<Double>
@@ -224,8 +275,6 @@ public final class TradeEquilibrium {
         saving = buffer(n)
         investment = buffer(v)
         spending = buffer(n)
-        homeWeight = buffer(v)
-        poolWeight = buffer(v)
         importValue = buffer(v)
         x = buffer(n)
         m = buffer(n)
@@ -235,7 +284,7 @@ public final class TradeEquilibrium {
 
     deinit {
         for b in [lnLsec, lnSupply, demand, phi, income, expenditure, consumption, saving, investment,
-                  spending, homeWeight, poolWeight, importValue, x, m, z, scratch] { b.deallocate() }
+                  spending, importValue, x, m, z, scratch] { b.deallocate() }
     }
 
     /// True when every sector has β_s > 0, so the fixed-point solver applies.
@@ -384,69 +433,32 @@ public final class TradeEquilibrium {
     }
 
     /// Allocates productive saving over varieties at the returns of the current evaluation
-    /// (`lnSupply`): a share h of each city's productive saving to its own varieties ∝ K r^θ_K,
-    /// the rest pooled over every variety ∝ K (r/(1−sub))^θ_K; fund injections added where
-    /// they are made. A city with no variety to invest in pools all of its productive saving;
-    /// with no variety anywhere, saving goes to housing construction. Fills `investment` (by
-    /// variety) and `spending` (by city: investment installed + residential construction).
+    /// (`lnSupply`), with `InvestmentAllocation`: home weights K r^θ_K, pool weights
+    /// K (r/(1−sub))^θ_K, no weight for a blocked or empty variety. Fills `investment` (by
+    /// variety) and `spending` (by city), and keeps the allocation for `finish`.
     func allocateInvestment() {
-        let (n, sCount, beta, active, lnK) = (self.n, self.sCount, self.beta, self.active, self.lnK)
-        let (lnSupply, saving, investment, spending) = (self.lnSupply, self.saving, self.investment, self.spending)
-        let (homeWeight, poolWeight) = (self.homeWeight, self.poolWeight)
+        let (n, sCount, beta, active, lnK, lnSupply) = (self.n, self.sCount, self.beta, self.active, self.lnK, self.lnSupply)
         let theta = returnElasticity
         let blocked = inputs.blocked
-        let subsidy = inputs.subsidy
-        let fund = inputs.fund
-        let productive = 1 - residentialShare
-        var poolTotal = 0.0
-        var pooled = 0.0
+        var homeWeight = [Double](repeating: 0, count: n * sCount)
+        var poolWeight = [Double](repeating: 0, count: n * sCount)
         for i in 0..<n {
-            var home = 0.0
-            let lnNet = -Foundation.log(1 - subsidy[i])
+            let lnNet = -Foundation.log(1 - inputs.subsidy[i])
             for s in 0..<sCount {
                 let v = i * sCount + s
-                homeWeight[v] = 0
-                poolWeight[v] = 0
                 guard beta[s] > 0, active[v], !blocked[v] else { continue }
                 // K r^θ = K (β pQ / K)^θ, in logs.
                 let lnr = Foundation.log(beta[s]) + lnSupply[v] - lnK[v]
                 homeWeight[v] = Foundation.exp(lnK[v] + theta * lnr)
                 poolWeight[v] = Foundation.exp(lnK[v] + theta * (lnr + lnNet))
-                home += homeWeight[v]
-                poolTotal += poolWeight[v]
-            }
-            let own = productive * saving[i]
-            if home > 0 {
-                for s in 0..<sCount {
-                    let v = i * sCount + s
-                    investment[v] = homeBias * own * homeWeight[v] / home
-                }
-                pooled += (1 - homeBias) * own
-            } else {
-                for s in 0..<sCount { investment[i * sCount + s] = 0 }
-                pooled += own
-            }
-            spending[i] = residentialShare * saving[i]
-        }
-        pooledTotal = pooled
-        poolWeightTotal = poolTotal
-        for i in 0..<n {
-            for s in 0..<sCount {
-                let v = i * sCount + s
-                if poolTotal > 0 { investment[v] += pooled * poolWeight[v] / poolTotal }
-                investment[v] += fund[v]
-                spending[i] += investment[v]
             }
         }
-        if poolTotal == 0 {
-            // Nowhere to invest: the pooled saving builds housing where it was saved.
-            for i in 0..<n {
-                let own = productive * saving[i]
-                var home = 0.0
-                for s in 0..<sCount { home += homeWeight[i * sCount + s] }
-                spending[i] += home > 0 ? (1 - homeBias) * own : own
-            }
-        }
+        let result = InvestmentAllocation(
+            saving: Array(saving), homeWeight: homeWeight, poolWeight: poolWeight, fund: inputs.fund,
+            sectors: sCount, residentialShare: residentialShare, homeBias: homeBias)
+        for v in 0..<(n * sCount) { investment[v] = result.investment[v] }
+        for i in 0..<n { spending[i] = result.spending[i] }
+        allocation = result
     }
 
     /// y ← T^s x, or (T^s)ᵀ x: the symmetric kernel when T^s is symmetric, BLAS otherwise.
@@ -734,16 +746,6 @@ public final class TradeEquilibrium {
         let fund = inputs.fund.reduce(0, +)
         let agriculture = aA * consumption.reduce(0, +) - exports.reduce(0, +) - transfers.reduce(0, +) - fund
         let residual = f.reduce(0) { max($0, abs($1)) }
-        var pooled = [Double](repeating: 0, count: n)
-        var poolShare = [Double](repeating: 0, count: n)
-        for i in 0..<n {
-            var home = 0.0
-            var weight = 0.0
-            for s in 0..<sCount { home += homeWeight[i * sCount + s]; weight += poolWeight[i * sCount + s] }
-            let own = (1 - residentialShare) * saving[i]
-            pooled[i] = poolWeightTotal > 0 ? (home > 0 ? (1 - homeBias) * own : own) : 0
-            poolShare[i] = poolWeightTotal > 0 ? weight / poolWeightTotal : 0
-        }
         var eq = Equilibrium(
             prices: prices, wages: wages, sectorLabour: sectorLabour, output: output,
             revenue: revenue, priceIndex: priceIndex, expenditure: Array(expenditure), rent: rent,
@@ -753,8 +755,9 @@ public final class TradeEquilibrium {
         eq.saving = Array(saving)
         eq.investment = Array(investment)
         eq.investmentSpending = Array(spending)
-        eq.pooledSaving = pooled
-        eq.poolShare = poolShare
+        eq.pooledSaving = allocation!.pooledSaving
+        eq.poolShare = allocation!.poolShare
+        eq.poolWeight = allocation!.poolWeight
         eq.investmentPriceIndex = investmentPrice
         eq.externalSales = externalSales
         eq.imports = imports

@@ -159,22 +159,8 @@ public struct PairedComparison: Sendable {
         let tables = [a, b].map { EnsembleTables.read($0.directory, replications: pairs) }
         try InputErrors.throwIfAny(tables.flatMap(\.errors))
         let (ta, tb) = (tables[0], tables[1])
-        let chosen: Double
-        if let year {
-            for table in tables where !table.years.contains(where: { abs($0 - year) < 1e-9 }) {
-                throw InputError(
-                    file: table.regionFile, key: "year", keyKind: .column,
-                    message: "no row for year \(TOMLNode.format(year)); the ensemble records \(span(table.years))")
-            }
-            chosen = year
-        } else {
-            guard let last = ta.years.filter({ y in tb.years.contains { abs($0 - y) < 1e-9 } }).max() else {
-                throw InputError(
-                    file: tb.regionFile, key: "year", keyKind: .column,
-                    message: "no year in common with \(ta.regionFile): this ensemble records \(span(tb.years)), the other \(span(ta.years))")
-            }
-            chosen = last
-        }
+        let chosen = try RunComparison.comparedYear(
+            year, years: (ta.years, tb.years), files: (ta.regionFile, tb.regionFile), kind: "ensemble")
 
         var rows: [Row] = []
         func add(_ section: RunComparison.Row.Section, _ city: String?, _ column: String, _ label: String,
@@ -202,11 +188,6 @@ public struct PairedComparison: Sendable {
 
     /// A year as a dictionary key, exact to 1e-9 year.
     static func key(_ year: Double) -> Int64 { Int64((year * 1e9).rounded()) }
-
-    static func span(_ years: [Double]) -> String {
-        guard let first = years.min(), let last = years.max() else { return "no year" }
-        return first == last ? "only \(TOMLNode.format(first))" : "\(TOMLNode.format(first))–\(TOMLNode.format(last))"
-    }
 }
 
 /// The cells of an ensemble's region.csv and cities.csv a paired comparison needs, by

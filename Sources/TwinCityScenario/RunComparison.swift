@@ -80,23 +80,8 @@ public struct RunComparison: Sendable {
         try InputErrors.throwIfAny(runs.flatMap(\.errors))
         let (a, b) = (runs[0], runs[1])
 
-        let common = a.years.filter { y in b.years.contains { abs($0 - y) < 1e-9 } }
-        let chosen: Double
-        if let year {
-            for run in runs where !run.years.contains(where: { abs($0 - year) < 1e-9 }) {
-                throw InputError(
-                    file: run.regionFile, key: "year", keyKind: .column,
-                    message: "no row for year \(TOMLNode.format(year)); the run records \(RunTables.span(run.years))")
-            }
-            chosen = year
-        } else {
-            guard let last = common.max() else {
-                throw InputError(
-                    file: b.regionFile, key: "year", keyKind: .column,
-                    message: "no year in common with \(a.regionFile): this run records \(RunTables.span(b.years)), the other \(RunTables.span(a.years))")
-            }
-            chosen = last
-        }
+        let chosen = try RunComparison.comparedYear(
+            year, years: (a.years, b.years), files: (a.regionFile, b.regionFile), kind: "run")
 
         var rows: [Row] = []
         let regionA = a.region(at: chosen), regionB = b.region(at: chosen)
@@ -218,5 +203,29 @@ private struct RunTables {
         }
         errors += reader.errors
         return reader.errors.isEmpty ? values : nil
+    }
+}
+
+extension RunComparison {
+    /// The year two runs (or ensembles, `kind`) are compared at: `year` when both record it,
+    /// by default the last year both record; a year missing from either is an error naming
+    /// that file's `year` column.
+    static func comparedYear(
+        _ year: Double?, years: ([Double], [Double]), files: (String, String), kind: String
+    ) throws -> Double {
+        if let year {
+            for (recorded, file) in [(years.0, files.0), (years.1, files.1)] where !recorded.contains(where: { abs($0 - year) < 1e-9 }) {
+                throw InputError(
+                    file: file, key: "year", keyKind: .column,
+                    message: "no row for year \(TOMLNode.format(year)); the \(kind) records \(RunTables.span(recorded))")
+            }
+            return year
+        }
+        guard let last = years.0.filter({ y in years.1.contains { abs($0 - y) < 1e-9 } }).max() else {
+            throw InputError(
+                file: files.1, key: "year", keyKind: .column,
+                message: "no year in common with \(files.0): this \(kind) records \(RunTables.span(years.1)), the other \(RunTables.span(years.0))")
+        }
+        return last
     }
 }

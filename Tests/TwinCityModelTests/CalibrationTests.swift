@@ -157,4 +157,70 @@ final class CalibrationTests: XCTestCase {
         XCTAssertEqual(message { try p.set("saving_rate", to: -0.1) }, "parameter 'saving_rate': -0.1 is outside [0, 1) (share of disposable income)")
         XCTAssertEqual(message { try p.set("migraton_rate", to: 0.1) }, "parameter 'migraton_rate': unknown parameter")
     }
+
+    // MARK: - The open region's base year
+
+    func testCentralTransfersAreSharedPerResident() throws {
+        let roster = try realRoster()
+        let p = ModelParameters()
+        let c = try Calibration.calibrate(roster: roster, parameters: p)
+        let gdp = roster.cities.reduce(0.0) { $0 + $1.gdp2020 }
+        let residents = roster.cities.reduce(0.0) { $0 + $1.population2020 }
+        for (i, city) in roster.cities.enumerated() {
+            XCTAssertEqual(c.state.centralTransfers[i], p.centralTransferShare * gdp * city.population2020 / residents,
+                           accuracy: 1e-9 * c.state.centralTransfers[i], city.id)
+        }
+    }
+
+    func testTheFullRegistrationWedgeStandsAtCitiesAboveTheThreshold() throws {
+        // 300万 urban residents: Chengdu and both parts of Chongqing (the rest of Chongqing is
+        // one city of the roster, with 1,460万 urban residents together).
+        let roster = try realRoster()
+        let p = ModelParameters()
+        let c = try Calibration.calibrate(roster: roster, parameters: p)
+        let full = roster.cities.indices.filter { c.structure.entryBarriers![$0] == p.hukouBarrier }.map { roster.cities[$0].id }
+        XCTAssertEqual(full, ["chengdu", "chongqing_core", "chongqing_rest"])
+        for i in roster.cities.indices where !full.contains(roster.cities[i].id) {
+            XCTAssertEqual(c.structure.entryBarriers![i], p.smallCityHukouBarrier, roster.cities[i].id)
+        }
+    }
+
+    func testEveryCityImportsTheSameShareOfEachSector() throws {
+        // μ_j^s / Φ_j^s is the import share: calibrated to one m_s per sector (docs/MODEL.md §5.3).
+        let roster = try realRoster()
+        let c = try Calibration.calibrate(roster: roster, parameters: ModelParameters())
+        let s = c.structure
+        var shares: [Double] = []
+        for k in 0..<s.sectorCount {
+            let sigma = s.sectors[k].elasticity
+            let byCity = (0..<s.cityCount).map { j -> Double in
+                let v = j * s.sectorCount + k
+                return s.importWeights[v] / Foundation.pow(c.equilibrium.priceIndex[v], 1 - sigma)
+            }
+            for m in byCity { XCTAssertEqual(m, byCity[0], accuracy: 1e-9) }
+            shares.append(byCity[0])
+        }
+        // The values docs/MODEL.md §5.3 quotes, to two decimals.
+        XCTAssertEqual(shares[0], 0.49, accuracy: 0.005)
+        XCTAssertEqual(shares[1], 0.76, accuracy: 0.005)
+        XCTAssertEqual(shares[2], 0.06, accuracy: 0.005)
+    }
+
+    func testBaseYearsThatTheOpenRegionCannotMatchAreRefusedWithTheParameterToChange() throws {
+        let roster = try realRoster()
+        func message(_ configure: (inout ModelParameters) -> Void) -> String {
+            var p = ModelParameters()
+            configure(&p)
+            do { _ = try Calibration.calibrate(roster: roster, parameters: p); return "" } catch { return "\(error)" }
+        }
+        // Too small a housing share leaves more services to sell at home than the region buys.
+        let services = message { $0.housingShare = 0.08 }
+        XCTAssertTrue(services.hasPrefix("sector 'services': the region's base-year sales at home"), services)
+        XCTAssertTrue(services.hasSuffix("outside [0, 1); raise sectors.services.export_share or its consumption_weight"), services)
+        // Too large a one imputes more rent than a city's tertiary value added.
+        let rent = message { $0.housingShare = 0.85; $0.agricultureShare = 0.1 }
+        XCTAssertTrue(rent.hasPrefix("city 'zigong': its tertiary value added"), rent)
+        XCTAssertTrue(rent.contains("is not above the housing rent the model imputes"), rent)
+        XCTAssertTrue(rent.hasSuffix("; lower housing_share"), rent)
+    }
 }

@@ -21,6 +21,8 @@ final class RunFixtures: Sendable {
     let other: URL
     /// Three replications of the baseline, 2020–2026.
     let ensemble: URL
+    /// The number of cities of the baseline's roster (rows of a full origin–destination table).
+    let cityCount: Int
 
     /// Runs the baseline (shortened to 2026, so the tests stay quick) three ways.
     init() throws {
@@ -29,6 +31,7 @@ final class RunFixtures: Sendable {
         var scenario = try ScenarioLoader.load(path: packageRoot.appendingPathComponent("scenarios/baseline.toml").path)
         scenario.settings.endYear = 2026
         let (setup, parameters, _) = try ScenarioLoader.prepare(scenario)
+        cityCount = setup.cities.count
         // Laid out as docs/PLOTTING.md's examples expect them: runs/<name> below `folder`.
         single = folder.appendingPathComponent("runs/baseline")
         other = folder.appendingPathComponent("runs/baseline-seed-7")
