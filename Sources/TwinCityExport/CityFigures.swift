@@ -45,6 +45,22 @@ public struct CityFigures: Sendable, Equatable {
     public var transfers: Double
     /// Budget balance with the interval's subsidies spread over its years, 亿元 per year.
     public var fiscalBalance: Double
+    /// Consumer price index P_i / P_i(2020) (`TickRecord.consumerPrices`), 2020 = 1.
+    public var consumerPriceIndex: Double
+    /// `wage / consumerPriceIndex`: yuan of 2020 per urban worker per year.
+    public var realWage: Double
+    /// `rent / consumerPriceIndex`, 亿元 per year at 2020 prices.
+    public var realRent: Double
+    /// `taxRevenue / consumerPriceIndex`, 亿元 per year at 2020 prices.
+    public var realTaxRevenue: Double
+    /// `publicSpending / consumerPriceIndex`, 亿元 per year at 2020 prices.
+    public var realPublicSpending: Double
+    /// `subsidiesPaid / consumerPriceIndex` (deflated at the end of the interval), 亿元 at 2020 prices.
+    public var realSubsidiesPaid: Double
+    /// `transfers / consumerPriceIndex`, 亿元 per year at 2020 prices.
+    public var realTransfers: Double
+    /// `fiscalBalance / consumerPriceIndex`, 亿元 per year at 2020 prices.
+    public var realFiscalBalance: Double
     /// Capital installed in each sector, 亿元.
     public var sectorCapital: [Double]
     /// Sales p·Q of each sector, 亿元 per year at current prices.
@@ -89,6 +105,8 @@ public struct CityFigures: Sendable, Equatable {
         return (0..<n).map { i in
             let varieties = (i * sectorCount)..<((i + 1) * sectorCount)
             let sectorCapital = Array(state.capital[varieties])
+            let cpi = record.consumerPrices[i]
+            let wage = RegionSummary.wagePerWorker(eq.wages[i])
             return CityFigures(
                 population: population[i],
                 urbanPopulation: state.urbanPopulation[i],
@@ -96,7 +114,7 @@ public struct CityFigures: Sendable, Equatable {
                 gdp: record.realGDP[i],
                 gdpNominal: eq.gdp[i],
                 gdpPerCapita: RegionSummary.gdpPerCapita(gdp: record.realGDP[i], population: population[i]),
-                wage: RegionSummary.wagePerWorker(eq.wages[i]),
+                wage: wage,
                 realUtility: record.utility[i],
                 rent: eq.rent[i],
                 capital: sectorCapital.reduce(0, +),
@@ -108,6 +126,14 @@ public struct CityFigures: Sendable, Equatable {
                 retentionEffort: record.agents[i].retention,
                 transfers: record.fiscal.transfers[i],
                 fiscalBalance: balance[i],
+                consumerPriceIndex: cpi,
+                realWage: wage / cpi,
+                realRent: eq.rent[i] / cpi,
+                realTaxRevenue: record.fiscal.revenue[i] / cpi,
+                realPublicSpending: record.fiscal.publicSpending[i] / cpi,
+                realSubsidiesPaid: record.subsidiesPaid[i] / cpi,
+                realTransfers: record.fiscal.transfers[i] / cpi,
+                realFiscalBalance: balance[i] / cpi,
                 sectorCapital: sectorCapital,
                 sectorOutput: Array(eq.revenue[varieties]),
                 sectorEmployment: Array(eq.sectorLabour[varieties]),

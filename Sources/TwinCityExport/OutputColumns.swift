@@ -36,13 +36,15 @@ public enum OutputColumns {
     public static let replication = "replication"
 
     /// Unit of `value` in each flow file, by flow kind (`population`, `capital`, `industry`).
-    public static let flowUnits = ["population": "10⁴ persons", "capital": "亿元", "industry": "亿元"]
+    public static let flowUnits = ["population": "10⁴ persons", "capital": "亿元, 2020 prices", "industry": "亿元, 2020 prices"]
 
     private static let persons = "10⁴ persons"
     private static let realRate = "亿元 per year, 2020 prices"
     private static let nominalRate = "亿元 per year, current prices"
-    private static let money = "亿元"
-    private static let moneyRate = "亿元 per year"
+    private static let money = "亿元, current prices"
+    private static let moneyRate = "亿元 per year, current prices"
+    private static let realMoney = "亿元, 2020 prices"
+    private static let cpi = "index, 2020 = 1"
 
     /// The numeric columns of `cities.csv` after `cityKeys`, in file order, for sectors `sectors`.
     public static func cities(sectors: [String]) -> [OutputColumn] {
@@ -52,31 +54,39 @@ public enum OutputColumns {
             OutputColumn("rural_population", persons, "Rural population", additive: true),
             OutputColumn("gdp", realRate, "GDP", additive: true),
             OutputColumn("gdp_nominal", nominalRate, "GDP", additive: true),
-            OutputColumn("gdp_per_capita", "yuan per person per year", "GDP per capita", additive: false),
-            OutputColumn("wage", "yuan per urban worker per year", "Wage", additive: false),
+            OutputColumn("gdp_per_capita", "yuan per person per year, 2020 prices", "GDP per capita", additive: false),
+            OutputColumn("wage", "yuan per urban worker per year, current prices", "Wage", additive: false),
             OutputColumn("real_utility", "index", "Real utility", additive: false),
             OutputColumn("rent", moneyRate, "Rent", additive: true),
-            OutputColumn("capital", money, "Capital", additive: true),
+            OutputColumn("capital", realMoney, "Capital", additive: true),
             OutputColumn("tax_revenue", moneyRate, "Tax revenue", additive: true),
             OutputColumn("public_spending", moneyRate, "Public spending", additive: true),
-            OutputColumn("public_services", money, "Public services", additive: true),
+            OutputColumn("public_services", "亿元 of accumulated spending", "Public services", additive: true),
             OutputColumn("subsidy_rate", "share", "Attraction subsidy rate", additive: false),
             OutputColumn("subsidies_paid", money, "Subsidies paid", additive: true),
             OutputColumn("retention_effort", "log return points", "Retention effort", additive: false),
             OutputColumn("transfers", moneyRate, "Net transfers received", additive: true),
             OutputColumn("fiscal_balance", moneyRate, "Fiscal balance", additive: true),
+            OutputColumn("cpi", cpi, "Consumer price index", additive: false),
+            OutputColumn("wage_real", "yuan per urban worker per year, 2020 prices", "Real wage", additive: false),
+            OutputColumn("rent_real", realRate, "Rent", additive: true),
+            OutputColumn("tax_revenue_real", realRate, "Tax revenue", additive: true),
+            OutputColumn("public_spending_real", realRate, "Public spending", additive: true),
+            OutputColumn("subsidies_paid_real", realMoney, "Subsidies paid", additive: true),
+            OutputColumn("transfers_real", realRate, "Net transfers received", additive: true),
+            OutputColumn("fiscal_balance_real", realRate, "Fiscal balance", additive: true),
         ]
-        columns += sectors.map { OutputColumn("capital_\($0)", money, "Capital, \(words($0))", additive: true) }
+        columns += sectors.map { OutputColumn("capital_\($0)", realMoney, "Capital, \(words($0))", additive: true) }
         columns += sectors.map { OutputColumn("output_\($0)", nominalRate, "Output, \(words($0))", additive: true) }
         columns += sectors.map { OutputColumn("employment_\($0)", persons, "Employment, \(words($0))", additive: true) }
         columns += [
             OutputColumn("population_in", persons, "Arrivals from other cities", additive: true),
             OutputColumn("population_out", persons, "Departures to other cities", additive: true),
-            OutputColumn("capital_in", money, "Investment from other cities", additive: true),
-            OutputColumn("capital_out", money, "Investment in other cities", additive: true),
-            OutputColumn("industry_in", money, "Industry relocated in", additive: true),
-            OutputColumn("industry_out", money, "Industry relocated out", additive: true),
-            OutputColumn("industry_external_in", money, "Industry from outside the region", additive: true),
+            OutputColumn("capital_in", realMoney, "Investment from other cities", additive: true),
+            OutputColumn("capital_out", realMoney, "Investment in other cities", additive: true),
+            OutputColumn("industry_in", realMoney, "Industry relocated in", additive: true),
+            OutputColumn("industry_out", realMoney, "Industry relocated out", additive: true),
+            OutputColumn("industry_external_in", realMoney, "Industry from outside the region", additive: true),
             OutputColumn("natural_growth", persons, "Natural growth", additive: true),
             OutputColumn("urbanisation", persons, "Urbanisation", additive: true),
         ]
@@ -96,7 +106,11 @@ public enum OutputColumns {
             OutputColumn("gdp", realRate, "GDP", additive: true),
             OutputColumn("gdp_nominal", nominalRate, "GDP", additive: true),
             OutputColumn("gdp_growth", "per year", "GDP growth", additive: false),
-            OutputColumn("gdp_per_capita", "yuan per person per year", "GDP per capita", additive: false),
+            OutputColumn("gdp_per_capita", "yuan per person per year, 2020 prices", "GDP per capita", additive: false),
+            OutputColumn("cpi", cpi, "Consumer price index", additive: false),
+            OutputColumn("wage_real", "yuan per urban worker per year, 2020 prices", "Real wage", additive: false),
+            OutputColumn("tax_revenue", moneyRate, "Tax revenue", additive: true),
+            OutputColumn("tax_revenue_real", realRate, "Tax revenue", additive: true),
         ]
         columns += coreCities.map { OutputColumn("\($0)_gdp_share", "share", "\(words($0).capitalized) share of GDP", additive: false) }
         columns += coreCities.map {
@@ -108,8 +122,8 @@ public enum OutputColumns {
             OutputColumn("theil_gdp_per_capita", "index", "Theil index of GDP per capita", additive: false),
             OutputColumn("cv_gdp_per_capita", "ratio", "Coefficient of variation of GDP per capita", additive: false),
             OutputColumn("migrants", persons, "Migrants between cities", additive: true),
-            OutputColumn("capital_flows", money, "Investment across cities", additive: true),
-            OutputColumn("industry_relocated", money, "Industry relocated between cities", additive: true),
+            OutputColumn("capital_flows", realMoney, "Investment across cities", additive: true),
+            OutputColumn("industry_relocated", realMoney, "Industry relocated between cities", additive: true),
             OutputColumn("conservation_worst", "relative error", "Worst conservation error", additive: false),
         ]
         return columns

@@ -35,6 +35,16 @@ public struct RegionSummary: Sendable, Equatable {
     public var theil: Double
     /// Population-weighted coefficient of variation of GDP per capita.
     public var coefficientOfVariation: Double
+    /// Consumer price index of the region, 2020 = 1: Paasche `Σ C_i / Σ (C_i / cpi_i)` with
+    /// consumption at current prices (`regionalPriceIndex`); 1 when no prices are given.
+    public var consumerPriceIndex: Double = 1
+    /// Real wage averaged over urban workers, `Σ (w_i / cpi_i) L_i / Σ L_i`, yuan of 2020 per
+    /// worker per year; NaN when no wages are given.
+    public var realWage: Double = .nan
+    /// Tax revenue of the region, 亿元 per year at current prices; NaN when not given.
+    public var taxRevenue: Double = .nan
+    /// Tax revenue deflated city by city, `Σ T_i / cpi_i`, 亿元 per year at 2020 prices.
+    public var realTaxRevenue: Double = .nan
 
     /// Summarises one year from per-city arrays in roster order.
     ///
@@ -67,6 +77,23 @@ public struct RegionSummary: Sendable, Equatable {
         self.init(
             gdp: record.realGDP, gdpNominal: record.equilibrium.gdp, population: record.state.population,
             urbanPopulation: record.state.urbanPopulation, zones: cities.map(\.zone))
+        let cpi = record.consumerPrices, eq = record.equilibrium
+        // Consumption is what the index prices; the closed variant of the model has none
+        // recorded, and there all expenditure is consumption.
+        let consumption = eq.consumption.count == cpi.count ? eq.consumption : eq.expenditure
+        consumerPriceIndex = Self.regionalPriceIndex(consumption, cpi)
+        let workers = record.state.urbanPopulation
+        let realWages = zip(eq.wages, cpi).map { Self.wagePerWorker($0) / $1 }
+        realWage = zip(realWages, workers).reduce(0.0) { $0 + $1.0 * $1.1 } / workers.reduce(0, +)
+        taxRevenue = record.fiscal.revenue.reduce(0, +)
+        realTaxRevenue = zip(record.fiscal.revenue, cpi).reduce(0.0) { $0 + $1.0 / $1.1 }
+    }
+
+    /// Paasche price index of the region from the cities' spending `spending_i` (current
+    /// prices) and price indices `index_i`: `Σ spending_i / Σ (spending_i / index_i)`, the
+    /// current cost of the region's basket over its cost at base prices.
+    public static func regionalPriceIndex(_ spending: [Double], _ index: [Double]) -> Double {
+        spending.reduce(0, +) / zip(spending, index).reduce(0.0) { $0 + $1.0 / $1.1 }
     }
 
     // MARK: - Inequality

@@ -99,6 +99,8 @@ final class RunTables {
             f.population, f.urbanPopulation, f.ruralPopulation, f.gdp, f.gdpNominal, f.gdpPerCapita,
             f.wage, f.realUtility, f.rent, f.capital, f.taxRevenue, f.publicSpending, f.publicServices,
             f.subsidyRate, f.subsidiesPaid, f.retentionEffort, f.transfers, f.fiscalBalance,
+            f.consumerPriceIndex, f.realWage, f.realRent, f.realTaxRevenue, f.realPublicSpending,
+            f.realSubsidiesPaid, f.realTransfers, f.realFiscalBalance,
         ] + f.sectorCapital + f.sectorOutput + f.sectorEmployment + [
             f.populationIn, f.populationOut, f.capitalIn, f.capitalOut, f.industryIn, f.industryOut,
             f.industryExternalIn, f.naturalGrowth, f.urbanisation,
@@ -112,7 +114,8 @@ final class RunTables {
         if let gdp = previousGDP, let then = previousYear {
             growth = RegionSummary.growthRate(from: gdp, to: s.gdp, years: record.year - then)
         }
-        var row = [s.population, s.urbanPopulation, s.gdp, s.gdpNominal, growth, s.gdpPerCapita]
+        var row = [s.population, s.urbanPopulation, s.gdp, s.gdpNominal, growth, s.gdpPerCapita,
+                   s.consumerPriceIndex, s.realWage, s.taxRevenue, s.realTaxRevenue]
         row += coreIndices.map { core in core.indices.reduce(0.0) { $0 + s.gdpShares[$1] } }
         row += coreIndices.map { core in core.indices.reduce(0.0) { $0 + s.populationShares[$1] } }
         row += s.zoneGDP + s.zonePopulation

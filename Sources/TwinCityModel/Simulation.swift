@@ -40,10 +40,13 @@ public struct SimulationSetup: Sendable {
     /// Base-year price index of the investment bundle P^I_i(base): capital is counted in
     /// 亿元 of base-year investment goods.
     public var baseInvestmentPrice: [Double]
+    /// Base-year consumer price level P_i(base) (`Utility.consumerPriceLevel`), the divisor
+    /// of each city's consumer price index; 1 where no base equilibrium is given.
+    public var baseConsumerPrice: [Double]
 
     public init(
         structure: EconomyStructure, state: EconomyState, cities: [City], basePrices: [Double], baseRent: [Double],
-        links: [TransportLink] = [], baseInvestmentPrice: [Double]? = nil
+        links: [TransportLink] = [], baseInvestmentPrice: [Double]? = nil, baseConsumerPrice: [Double]? = nil
     ) {
         self.structure = structure
         self.state = state
@@ -52,6 +55,7 @@ public struct SimulationSetup: Sendable {
         self.baseRent = baseRent
         self.links = links
         self.baseInvestmentPrice = baseInvestmentPrice ?? Array(repeating: 1, count: cities.count)
+        self.baseConsumerPrice = baseConsumerPrice ?? Array(repeating: 1, count: cities.count)
     }
 
     /// The setup of a calibrated roster.
@@ -61,7 +65,8 @@ public struct SimulationSetup: Sendable {
             structure: calibrated.structure, state: calibrated.state, cities: cities,
             basePrices: eq.prices,
             baseRent: zip(eq.rent, calibrated.state.housing).map { $0 / $1 }, links: links,
-            baseInvestmentPrice: eq.investmentPriceIndex)
+            baseInvestmentPrice: eq.investmentPriceIndex,
+            baseConsumerPrice: Utility.consumerPriceLevel(state: calibrated.state, equilibrium: eq, structure: calibrated.structure))
     }
 }
 
@@ -76,6 +81,9 @@ public struct TickRecord: Sendable {
     public var realGDP: [Double]
     /// Real utility V_i of an urban resident (index).
     public var utility: [Double]
+    /// Consumer price index of each city, P_i / P_i(base) (`Utility.consumerPriceLevel`;
+    /// base year = 1): the deflator of money figures that are not output.
+    public var consumerPrices: [Double]
     /// Instruments in force for the coming tick.
     public var agents: [CityAgent]
     public var fiscal: FiscalAccounts
@@ -271,7 +279,10 @@ public final class Simulation {
         guard let pending = state.pending else { preconditionFailure("record before the first step") }
         return TickRecord(
             tick: state.nextTick - 1, year: pending.year, state: state.economy, equilibrium: pending.equilibrium,
-            realGDP: pending.realGDP, utility: pending.utility, agents: state.agents, fiscal: pending.fiscal,
+            realGDP: pending.realGDP, utility: pending.utility,
+            consumerPrices: zip(Utility.consumerPriceLevel(state: state.economy, equilibrium: pending.equilibrium, structure: setup.structure),
+                                setup.baseConsumerPrice).map { $0 / $1 },
+            agents: state.agents, fiscal: pending.fiscal,
             subsidiesPaid: state.subsidiesPaid, flows: state.lastFlows, conservation: state.lastReport)
     }
 

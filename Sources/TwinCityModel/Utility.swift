@@ -10,16 +10,9 @@ public enum Utility {
         state: EconomyState, equilibrium: Equilibrium, structure: EconomyStructure,
         parameters: ModelParameters
     ) -> [Double] {
-        let n = structure.cityCount
-        let sCount = structure.sectorCount
         let eta = parameters.publicServiceElasticity
-        let aH = structure.housingShare
-        return (0..<n).map { i in
-            var lnPrice = 0.0
-            for s in 0..<sCount {
-                lnPrice += structure.expenditureShares[s] * Foundation.log(equilibrium.priceIndex[i * sCount + s])
-            }
-            if aH > 0 { lnPrice += aH * Foundation.log(equilibrium.rent[i] / state.housing[i]) }
+        return (0..<structure.cityCount).map { i in
+            let lnPrice = logConsumerPrice(i, state: state, equilibrium: equilibrium, structure: structure)
             var lnV = Foundation.log(state.amenity[i]) + Foundation.log(equilibrium.wages[i]) - lnPrice
             if eta != 0 {
                 let residents = state.urbanPopulation[i] + state.ruralPopulation[i]
@@ -27,5 +20,29 @@ public enum Utility {
             }
             return Foundation.exp(lnV)
         }
+    }
+
+    /// The consumer price level of each city, the deflator of utility:
+    /// `P_i = Π_s (P_i^s)^a_s · h_i^a_H`, with CES sector price indices `P_i^s` and rent per
+    /// dwelling `h_i = a_H E_i / H_i` (numeraire units). Divided by its base-year value it is
+    /// the consumer price index of the outputs (base year = 1).
+    public static func consumerPriceLevel(
+        state: EconomyState, equilibrium: Equilibrium, structure: EconomyStructure
+    ) -> [Double] {
+        (0..<structure.cityCount).map { Foundation.exp(logConsumerPrice($0, state: state, equilibrium: equilibrium, structure: structure)) }
+    }
+
+    /// `ln P_i` of `consumerPriceLevel`, summed sector by sector, then housing.
+    static func logConsumerPrice(
+        _ i: Int, state: EconomyState, equilibrium: Equilibrium, structure: EconomyStructure
+    ) -> Double {
+        let sCount = structure.sectorCount
+        let aH = structure.housingShare
+        var lnPrice = 0.0
+        for s in 0..<sCount {
+            lnPrice += structure.expenditureShares[s] * Foundation.log(equilibrium.priceIndex[i * sCount + s])
+        }
+        if aH > 0 { lnPrice += aH * Foundation.log(equilibrium.rent[i] / state.housing[i]) }
+        return lnPrice
     }
 }

@@ -62,9 +62,9 @@ public struct RunComparison: Sendable {
     ]
     /// Fiscal columns compared, with their labels.
     public static let fiscalColumns: [(column: String, label: String)] = [
-        ("tax_revenue", "tax revenue (亿元/yr)"),
-        ("transfers", "transfers received (亿元/yr)"),
-        ("fiscal_balance", "fiscal balance (亿元/yr)"),
+        ("tax_revenue_real", "tax revenue (亿元/yr, 2020 prices)"),
+        ("transfers_real", "transfers received (亿元/yr, 2020 prices)"),
+        ("fiscal_balance_real", "fiscal balance (亿元/yr, 2020 prices)"),
     ]
     /// Region columns a run directory may lack (a roster without Chengdu or Chongqing).
     static let optionalRegionColumns: Set<String> = ["chengdu_gdp_share", "chongqing_gdp_share"]

@@ -120,6 +120,10 @@ struct OutputExtractor: Sendable {
             ("gdp_nominal", { s, _, _ in s.gdpNominal }),
             ("gdp_growth", { _, _, growth in growth }),
             ("gdp_per_capita", { s, _, _ in s.gdpPerCapita }),
+            ("cpi", { s, _, _ in s.consumerPriceIndex }),
+            ("wage_real", { s, _, _ in s.realWage }),
+            ("tax_revenue", { s, _, _ in s.taxRevenue }),
+            ("tax_revenue_real", { s, _, _ in s.realTaxRevenue }),
         ]
         for (id, indices) in context.coreCities {
             columns.append(("\(id)_gdp_share", { s, _, _ in indices.reduce(0.0) { $0 + s.gdpShares[$1] } }))
@@ -158,7 +162,11 @@ struct OutputExtractor: Sendable {
             ("public_spending", \CityFigures.publicSpending), ("public_services", \CityFigures.publicServices),
             ("subsidy_rate", \CityFigures.subsidyRate), ("subsidies_paid", \CityFigures.subsidiesPaid),
             ("retention_effort", \CityFigures.retentionEffort), ("transfers", \CityFigures.transfers),
-            ("fiscal_balance", \CityFigures.fiscalBalance),
+            ("fiscal_balance", \CityFigures.fiscalBalance), ("cpi", \CityFigures.consumerPriceIndex),
+            ("wage_real", \CityFigures.realWage), ("rent_real", \CityFigures.realRent),
+            ("tax_revenue_real", \CityFigures.realTaxRevenue), ("public_spending_real", \CityFigures.realPublicSpending),
+            ("subsidies_paid_real", \CityFigures.realSubsidiesPaid), ("transfers_real", \CityFigures.realTransfers),
+            ("fiscal_balance_real", \CityFigures.realFiscalBalance),
         ]
         var columns: [(String, CityColumn)] = scalars.map { name, keyPath in (name, { $0[keyPath: keyPath] }) }
         for (s, sector) in context.sectors.enumerated() {

@@ -67,7 +67,9 @@ final class DataPackageTests: XCTestCase {
             // The units are those of the column catalogue (docs/OUTPUTS.md).
             XCTAssertEqual(units["gdp"], "亿元 per year, 2020 prices")
             XCTAssertEqual(units["population"], "10⁴ persons")
-            XCTAssertEqual(units["wage"], "yuan per urban worker per year")
+            XCTAssertEqual(units["wage"], "yuan per urban worker per year, current prices")
+            XCTAssertEqual(units["wage_real"], "yuan per urban worker per year, 2020 prices")
+            XCTAssertEqual(units["cpi"], "index, 2020 = 1")
             XCTAssertEqual(units["year"], "year")
         }
     }

@@ -156,8 +156,8 @@ final class PolicyCommandTests: XCTestCase {
         XCTAssertEqual(fields[2], String(format: "%.6g", gdpB - gdpA))
         XCTAssertEqual(fields[3], String(format: "%+.3f", 100 * (gdpB - gdpA) / gdpA))
         for label in ["population (万人)", "Theil index of GDP per capita", "Chengdu GDP share", "Chongqing GDP share",
-                      "chengdu population (万人)", "aba GDP (亿元/yr, 2020 prices)", "chengdu transfers received (亿元/yr)",
-                      "yibin fiscal balance (亿元/yr)"] {
+                      "chengdu population (万人)", "aba GDP (亿元/yr, 2020 prices)", "chengdu transfers received (亿元/yr, 2020 prices)",
+                      "yibin fiscal balance (亿元/yr, 2020 prices)"] {
             XCTAssertTrue(shown.standardOutput.contains("\n\(label) "), label)
         }
 
@@ -184,7 +184,7 @@ final class PolicyCommandTests: XCTestCase {
             XCTAssertEqual(Double(row[6]), Double(expectedB)! - Double(expectedA)!, "\(section) \(city) \(column)")
         }
         // The package moves money between governments: transfers differ from the baseline's 0.
-        let transfers = body.filter { $0[2] == "transfers" }
+        let transfers = body.filter { $0[2] == "transfers_real" }
         XCTAssertTrue(transfers.allSatisfy { Double($0[4]) == 0 && $0[7] == "" }, "no transfers and no percentage in the baseline")
         XCTAssertTrue(transfers.contains { Double($0[5])! != 0 })
     }

@@ -75,7 +75,10 @@ final class CSVRoundTripTests: XCTestCase {
                     ("population_out", f.populationOut), ("capital_in", f.capitalIn), ("capital_out", f.capitalOut),
                     ("industry_in", f.industryIn), ("industry_out", f.industryOut),
                     ("industry_external_in", f.industryExternalIn), ("natural_growth", f.naturalGrowth),
-                    ("urbanisation", f.urbanisation),
+                    ("urbanisation", f.urbanisation), ("cpi", record.consumerPrices[i]), ("wage_real", f.realWage),
+                    ("rent_real", f.realRent), ("tax_revenue_real", f.realTaxRevenue), ("public_spending_real", f.realPublicSpending),
+                    ("subsidies_paid_real", f.realSubsidiesPaid), ("transfers_real", f.realTransfers),
+                    ("fiscal_balance_real", f.realFiscalBalance),
                 ]
                 for (name, value) in expected {
                     assertBitwise(row[try column(name)], value, "\(label) \(name)")

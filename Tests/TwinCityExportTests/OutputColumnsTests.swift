@@ -70,7 +70,8 @@ final class OutputColumnsTests: XCTestCase {
         // measured per person, as a share or as an index.
         for column in OutputColumns.cities(sectors: ["services"]) + OutputColumns.region(coreCities: ["chengdu"], zones: ["south"]) {
             let perSomething = column.unit.contains("per person") || column.unit.contains("per urban worker")
-                || ["share", "index", "ratio", "per year", "log return points", "relative error"].contains(column.unit)
+                || column.unit.hasPrefix("index")
+                || ["share", "ratio", "per year", "log return points", "relative error"].contains(column.unit)
             XCTAssertEqual(column.additive, !perSomething, column.name)
         }
     }

@@ -39,7 +39,8 @@ final class RunDirectoryWriterTests: XCTestCase {
             "year", "city", "zone", "tier", "population", "urban_population", "rural_population",
             "gdp", "gdp_nominal", "gdp_per_capita", "wage", "real_utility", "rent", "capital",
             "tax_revenue", "public_spending", "public_services", "subsidy_rate", "subsidies_paid",
-            "retention_effort", "transfers", "fiscal_balance",
+            "retention_effort", "transfers", "fiscal_balance", "cpi", "wage_real", "rent_real",
+            "tax_revenue_real", "public_spending_real", "subsidies_paid_real", "transfers_real", "fiscal_balance_real",
         ]
         for prefix in ["capital_", "output_", "employment_"] { cityHeader += sectorColumns.map { prefix + $0 } }
         cityHeader += [
@@ -56,7 +57,7 @@ final class RunDirectoryWriterTests: XCTestCase {
         let region = try CSVTable(contentsOf: out.appendingPathComponent("region.csv"))
         XCTAssertEqual(region.header, [
             "year", "population", "urban_population", "gdp", "gdp_nominal", "gdp_growth", "gdp_per_capita",
-            "chengdu_gdp_share", "chongqing_gdp_share", "chengdu_population_share", "chongqing_population_share",
+            "cpi", "wage_real", "tax_revenue", "tax_revenue_real", "chengdu_gdp_share", "chongqing_gdp_share", "chengdu_population_share", "chongqing_population_share",
             "gdp_chengdu_plain", "gdp_chongqing", "population_chengdu_plain", "population_chongqing",
             "theil_gdp_per_capita", "cv_gdp_per_capita", "migrants", "capital_flows", "industry_relocated",
             "conservation_worst",
@@ -111,6 +112,38 @@ final class RunDirectoryWriterTests: XCTestCase {
         assertClose(zip(urban, rural).map { $0 + $1 }, population, relative: 1e-13)
         let zones = zip(try region.numbers("population_chengdu_plain"), try region.numbers("population_chongqing")).map { $0 + $1 }
         assertClose(zones, totals, relative: 1e-13)
+    }
+
+    func testRealColumnsAreTheNominalOnesDeflatedByTheCityPriceIndex() throws {
+        let folder = try scratchFolder(self)
+        let (out, _) = try writeRun(into: folder)
+        let cities = try CSVTable(contentsOf: out.appendingPathComponent("cities.csv"))
+        let cpi = try cities.numbers("cpi")
+        // The index is 1 in the base year (to the calibration's accuracy) and moves after it.
+        assertClose(Array(cpi.prefix(3)), [1, 1, 1], relative: 1e-8)
+        XCTAssertTrue(cpi.dropFirst(3).contains { abs($0 - 1) > 1e-6 }, "the price index moves after 2020: \(cpi)")
+        for (real, nominal) in [("wage_real", "wage"), ("rent_real", "rent"), ("tax_revenue_real", "tax_revenue"),
+                                ("public_spending_real", "public_spending"), ("subsidies_paid_real", "subsidies_paid"),
+                                ("transfers_real", "transfers"), ("fiscal_balance_real", "fiscal_balance")] {
+            let deflated = zip(try cities.numbers(nominal), cpi).map { $0 / $1 }
+            assertClose(try cities.numbers(real), deflated, relative: 1e-15, real)
+        }
+        // The region: tax summed over cities; its price index the consumption-weighted
+        // (Paasche) mean of the cities', so between their smallest and largest; the real wage
+        // the mean over urban workers.
+        let region = try CSVTable(contentsOf: out.appendingPathComponent("region.csv"))
+        let yearCount = region.rows.count
+        func byYear(_ values: [Double]) -> [[Double]] { (0..<yearCount).map { Array(values[($0 * 3)..<($0 * 3 + 3)]) } }
+        let tax = byYear(try cities.numbers("tax_revenue")), realTax = byYear(try cities.numbers("tax_revenue_real"))
+        assertClose(try region.numbers("tax_revenue"), tax.map { $0.reduce(0, +) }, relative: 1e-13)
+        assertClose(try region.numbers("tax_revenue_real"), realTax.map { $0.reduce(0, +) }, relative: 1e-13)
+        let regionCPI = try region.numbers("cpi")
+        for (year, cityCPI) in byYear(cpi).enumerated() {
+            XCTAssertTrue(cityCPI.min()! - 1e-12 <= regionCPI[year] && regionCPI[year] <= cityCPI.max()! + 1e-12, "\(regionCPI[year]) in \(cityCPI)")
+        }
+        let workers = byYear(try cities.numbers("urban_population")), realWage = byYear(try cities.numbers("wage_real"))
+        let meanWage = zip(realWage, workers).map { w, l in zip(w, l).reduce(0.0) { $0 + $1.0 * $1.1 } / l.reduce(0, +) }
+        assertClose(try region.numbers("wage_real"), meanWage, relative: 1e-13)
     }
 
     func testODFlowsMatchTheCitiesMargins() throws {

@@ -1,5 +1,6 @@
 // The closure of MODEL.md §3.1: prices anchored by the rest of China, saving spent on
 // investment goods, an account with the rest of China, migration with a destination wedge.
+import Foundation
 import XCTest
 import TwinCityModel
 
@@ -43,6 +44,44 @@ final class ClosureTests: XCTestCase {
         let factor = (1 - p.savingRate) / (1 - (1 - p.savingRate) * structure.housingShare)
         XCTAssertEqual(after.consumption[0] - before.consumption[0], 25 * factor, accuracy: 1e-9)
         XCTAssertEqual(after.consumption[1] - before.consumption[1], -25 * factor, accuracy: 1e-9)
+    }
+
+    func testTheConsumerPriceLevelWeighsGoodsAndHousingByTheirSharesAndAgricultureAtOne() throws {
+        // P_i = Π_s (P_i^s)^a_s · h_i^a_H with agriculture, the rest of the basket, priced 1:
+        // doubling every modern price index and the rent scales P by 2^(Σ a_s + a_H).
+        let (structure, state) = twinCities()
+        let eq = try TradeEquilibrium(structure: structure).solve(state, parameters: ModelParameters())
+        var doubled = eq
+        doubled.priceIndex = eq.priceIndex.map { 2 * $0 }
+        doubled.rent = eq.rent.map { 2 * $0 }
+        let level = Utility.consumerPriceLevel(state: state, equilibrium: eq, structure: structure)
+        let after = Utility.consumerPriceLevel(state: state, equilibrium: doubled, structure: structure)
+        let weight = 0.3 + 0.35 + 0.25
+        XCTAssertEqual(structure.agricultureShare, 1 - weight, accuracy: 1e-15)
+        for i in 0..<2 {
+            XCTAssertEqual(after[i] / level[i], Foundation.pow(2, weight), accuracy: 1e-14)
+            // The closed form at the solution, term by term.
+            let closed = Foundation.pow(eq.priceIndex[i * 2], 0.3) * Foundation.pow(eq.priceIndex[i * 2 + 1], 0.35)
+                * Foundation.pow(eq.rent[i] / state.housing[i], 0.25)
+            XCTAssertEqual(level[i], closed, accuracy: 1e-14 * closed)
+        }
+        // Real utility is the wage deflated by that level (η = 0 here, amenity 1).
+        var p = ModelParameters()
+        p.publicServiceElasticity = 0
+        let utility = Utility.realUtility(state: state, equilibrium: eq, structure: structure, parameters: p)
+        for i in 0..<2 { XCTAssertEqual(utility[i], eq.wages[i] / level[i], accuracy: 1e-13 * utility[i]) }
+    }
+
+    func testTheBaseYearConsumerPriceIndexIsOne() throws {
+        let setup = SimulationSetup(calibrated: Self.base, cities: Self.roster.cities, links: Self.roster.links)
+        let simulation = try Simulation(setup: setup, parameters: ModelParameters(),
+                                        settings: SimulationSettings(startYear: 2020, endYear: 2022, dt: 1, seed: 3))
+        var records: [TickRecord] = []
+        try simulation.run { records.append($0) }
+        for (i, index) in records[0].consumerPrices.enumerated() {
+            XCTAssertEqual(index, 1, accuracy: 1e-8, Self.roster.cities[i].id)
+        }
+        XCTAssertTrue(records[2].consumerPrices.contains { abs($0 - 1) > 1e-6 }, "prices move after the base year")
     }
 
     func testTheAccountWithTheRestOfChinaBalances() throws {
