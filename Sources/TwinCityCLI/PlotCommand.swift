@@ -5,6 +5,7 @@ import TwinCityPlot
 import TwinCityScenario
 
 extension PlotFormat: ExpressibleByArgument {}
+extension LineChart.Effect: ExpressibleByArgument {}
 
 /// Draws a variable of a run over the years, or the largest flows of one year on a map.
 struct PlotCommand: ParsableCommand {
@@ -15,8 +16,12 @@ struct PlotCommand: ParsableCommand {
             A line chart of --var (a column of cities.csv or region.csv, docs/OUTPUTS.md) has \
             one line per city (--cities, default all), per zone total (--zones) or for the \
             region (--region); an ensemble's lines are its means with the 5th–95th percentile \
-            band shaded; --compare overlays a second run with dashed lines. --flows draws the \
-            --top largest flows of --year as arrows between the cities. Needs gnuplot \
+            band shaded; --compare overlays a second run with dashed lines (its band hatched), \
+            or with --effect abs|pct draws its effect against the first run (two ensembles \
+            paired replication by replication, the band then that of the paired differences). \
+            --index YEAR draws each line as 100 in YEAR, --log a logarithmic axis, --facet one \
+            small panel per line. --flows draws the --top largest net flows of --year as \
+            arrows between the cities (--gross: the flows each way). Needs gnuplot \
             (Debian: gnuplot-nox). Given a sweep folder (with sweep.sqlite), draws the \
             charts of its analyses into SWEEP_DIR/plots (--out: another folder): Sobol \
             indices and their convergence, Morris μ*–σ, outcomes and regret by lever \
@@ -62,12 +67,32 @@ struct PlotCommand: ParsableCommand {
     var format: PlotFormat?
 
     /// Output file; `nil` means `RUN_DIR/plots/<var>.<format>`.
-    @Option(help: ArgumentHelp("Picture to write. Default: RUN_DIR/plots/<var>.<format> (flows_<kind>_<year>.<format> for a map).", valueName: "file"))
+    @Option(help: ArgumentHelp("Picture to write. Default: RUN_DIR/plots/<var>[_effect_pct|_index_<year>|_log|_facet].<format> (flows_<kind>_<year>[_gross].<format> for a map).", valueName: "file"))
     var out: String?
 
     /// A second run drawn dashed.
     @Option(help: ArgumentHelp("Another run directory, overlaid with dashed lines.", valueName: "run-dir"))
     var compare: String?
+
+    /// Effect of the compared run instead of both runs' levels.
+    @Option(help: ArgumentHelp("With --compare: draw its effect on each line, abs (B − A) or pct (100·(B/A − 1)).", valueName: "abs|pct"))
+    var effect: LineChart.Effect?
+
+    /// Base year of an index chart.
+    @Option(name: .customLong("index"), help: ArgumentHelp("Draw each line as an index, 100 in this recorded year, e.g. 2020.", valueName: "year"))
+    var indexYear: Double?
+
+    /// Logarithmic vertical axis.
+    @Flag(name: .customLong("log"), help: "Logarithmic vertical axis (every value drawn must be positive).")
+    var logScale = false
+
+    /// Small multiples.
+    @Flag(help: "One small panel per line, each with its own scale (small multiples).")
+    var facet = false
+
+    /// Gross flows on a map.
+    @Flag(help: "With --flows: draw the gross flows each way instead of the net flow of each pair.")
+    var gross = false
 
     /// Replaces the generated title.
     @Option(help: ArgumentHelp("Chart title.", valueName: "text"))
@@ -96,6 +121,14 @@ struct PlotCommand: ParsableCommand {
         }
         let scopes = [cities != nil, zones != nil, region].filter { $0 }.count
         if scopes > 1 { throw ValidationError("give at most one of --cities, --zones and --region") }
+        let lineOptions = [effect.map { _ in "--effect" }, indexYear.map { _ in "--index" }, logScale ? "--log" : nil, facet ? "--facet" : nil].compactMap { $0 }
+        if flows != nil, let first = lineOptions.first {
+            throw ValidationError("\(first) applies to --var only; a flow map draws flows")
+        }
+        if gross && flows == nil { throw ValidationError("--gross applies to --flows only") }
+        if effect != nil && compare == nil {
+            throw ValidationError("--effect needs --compare RUN_DIR: the run whose effect against \(runDirectory) to draw")
+        }
         if flows != nil {
             if year == nil { throw ValidationError("--flows needs --year, the year whose flows to draw") }
             if scopes > 0 || compare != nil { throw ValidationError("--cities, --zones, --region and --compare apply to --var only") }
@@ -123,13 +156,21 @@ struct PlotCommand: ParsableCommand {
             let output: URL
             if let variable {
                 let other = try compare.map { try RunData(path: $0) }
-                let chart = try LineChart(run: run, variable: variable, scope: scope, compare: other, title: title)
-                output = try destination(default: "\(variable).\(chosenFormat.rawValue)")
+                var options = LineChart.Options(effect: effect, indexYear: indexYear, logScale: logScale, facet: facet)
+                if effect != nil, let compare, let a = RunDraws.read(runDirectory), let b = RunDraws.read(compare) {
+                    // The rule `twincity compare` pairs by: replications drawn from the same seeds.
+                    switch try RunDraws.pairing(a, b) {
+                    case .single: options.pairs = 1
+                    case .paired(let count): options.pairs = count
+                    }
+                }
+                let chart = try LineChart(run: run, variable: variable, scope: scope, compare: other, title: title, options: options)
+                output = try destination(default: "\(Self.fileStem(variable: variable, options: options)).\(chosenFormat.rawValue)")
                 try Gnuplot.render(chart, format: chosenFormat, to: output)
             } else if let flows, let year {
-                let chart = try FlowMap(run: run, kind: flows, year: year, top: top, title: title)
+                let chart = try FlowMap(run: run, kind: flows, year: year, top: top, net: !gross, title: title)
                 let yearText = year == year.rounded() ? String(Int(year)) : String(year)
-                output = try destination(default: "flows_\(flows)_\(yearText).\(chosenFormat.rawValue)")
+                output = try destination(default: "flows_\(flows)_\(yearText)\(gross ? "_gross" : "").\(chosenFormat.rawValue)")
                 try Gnuplot.render(chart, format: chosenFormat, to: output)
             } else {
                 return
@@ -160,6 +201,18 @@ struct PlotCommand: ParsableCommand {
         let file = plots.appendingPathComponent(name)
         try OutputPath.checkFile(file.path, option: "the default output file")
         return file
+    }
+
+    /// The default file name of a line chart, without extension: the variable, then what
+    /// sets the chart apart (`gdp`, `gdp_effect_pct`, `gdp_index_2020_log_facet`), so charts
+    /// of one variable drawn differently do not replace each other.
+    static func fileStem(variable: String, options: LineChart.Options) -> String {
+        var parts = [variable]
+        if let effect = options.effect { parts.append("effect_\(effect.rawValue)") }
+        if let year = options.indexYear { parts.append("index_" + (year == year.rounded() && abs(year) < 1e15 ? String(Int64(year)) : String(year))) }
+        if options.logScale { parts.append("log") }
+        if options.facet { parts.append("facet") }
+        return parts.joined(separator: "_")
     }
 
     /// Comma-separated ids, blanks trimmed, empty items dropped.

@@ -1,5 +1,6 @@
 // The largest flows of one interval on a map: cities at their coordinates, arrows from origin
-// to destination as wide as the flow is large, each labelled with its value.
+// to destination as wide as the flow is large, each labelled with its value. Net flows by
+// default (what moved from one city to the other, less what moved back), gross on request.
 import Foundation
 import TwinCityExport
 
@@ -12,9 +13,13 @@ public struct FlowMap: GnuplotChart {
     struct Arrow: Sendable {
         /// City ids.
         var origin, destination: String
-        /// Flow over the interval (mean across replications for an ensemble), in the file's unit.
+        /// Flow over the interval (mean across replications for an ensemble), in the file's
+        /// unit; for a net flow, origin → destination less destination → origin (> 0).
         var value: Double
     }
+
+    /// True for net flows between each pair of cities, false for gross flows.
+    public let net: Bool
 
     /// Title above the map.
     public let title: String
@@ -35,10 +40,13 @@ public struct FlowMap: GnuplotChart {
     ///   - kind: `population`, `capital` or `industry`.
     ///   - year: A recorded year after the first (the first has no interval before it).
     ///   - top: How many flows to draw, ≥ 1.
+    ///   - net: Draw, for each pair of cities, one arrow for the flow one way less the flow
+    ///     back, pointing the way of the larger (the default); false draws the gross flows,
+    ///     a flow and its return side by side.
     ///   - title: Replaces the title made from the kind, year and unit.
     /// - Throws: `PlotError.unknownName` for a kind or year the run does not have, naming the
     ///   nearest valid one; `.unsupported` for the first year or a run without coordinates.
-    public init(run: RunData, kind: String, year: Double, top: Int = 10, title: String? = nil) throws {
+    public init(run: RunData, kind: String, year: Double, top: Int = 10, net: Bool = true, title: String? = nil) throws {
         guard Self.kinds.contains(kind) else {
             throw PlotError.unknownName(kind: "flow kind", name: kind, place: "flows_<kind>.csv", nearest: NearestName.of(kind, in: Self.kinds))
         }
@@ -66,23 +74,46 @@ public struct FlowMap: GnuplotChart {
             if totals[key] == nil { order.append(key) }
             totals[key, default: 0] += Double(row[lead + 3]) ?? 0
         }
-        let flows = order.map { key -> Arrow in
+        var flows = order.map { key -> Arrow in
             let parts = key.split(separator: "\t").map(String.init)
             return Arrow(origin: parts[0], destination: parts[1], value: totals[key]! / Double(run.replications))
         }
+        if net { flows = Self.netFlows(flows) }
+        self.net = net
         // Largest first; equal values keep the file's order (roster order of origin, destination).
         arrows = Array(flows.enumerated().sorted { ($0.element.value, -$0.offset) > ($1.element.value, -$1.offset) }.prefix(top).map(\.element))
         cities = run.cityIDs.map { ($0, run.cityNames[$0] ?? $0, run.coordinates[$0]!) }
         self.arrowNames = run.cityNames
 
-        let unit = LineChart.displayUnit(OutputColumns.flowUnits[kind] ?? "")
-        let what = ["population": "Migration", "capital": "Investment across cities", "industry": "Industry relocation"][kind] ?? kind
-        var heading = "\(what) over the interval ending \(yearText): the \(arrows.count) largest of \(flows.count) flows (\(unit))"
+        let unit = run.modelTime ? "model units" : LineChart.displayUnit(OutputColumns.flowUnits[kind] ?? "")
+        let what = ["population": "migration", "capital": "investment across cities", "industry": "industry relocation"][kind] ?? kind
+        let kindText = net ? "Net " + what : what.prefix(1).uppercased() + what.dropFirst() + " (gross)"
+        var heading = "\(kindText) over the interval ending \(yearText): the \(arrows.count) largest of \(flows.count) \(net ? "net " : "")flows (\(unit))"
         if run.replications > 1 { heading += "\nmean of \(run.replications) replications" }
         self.title = title ?? heading
     }
 
     private let arrowNames: [String: String]
+
+    /// One arrow per pair of cities with flows either way: the larger direction, less the
+    /// flow back; pairs whose flows cancel exactly get none. Pairs keep the order in which
+    /// their first flow appears.
+    static func netFlows(_ flows: [Arrow]) -> [Arrow] {
+        var gross: [String: Double] = [:]
+        var pairs: [(String, String)] = []
+        for flow in flows {
+            if gross["\(flow.destination)\t\(flow.origin)"] == nil, gross["\(flow.origin)\t\(flow.destination)"] == nil {
+                pairs.append((flow.origin, flow.destination))
+            }
+            gross["\(flow.origin)\t\(flow.destination)", default: 0] += flow.value
+        }
+        return pairs.compactMap { a, b in
+            let value = (gross["\(a)\t\(b)"] ?? 0) - (gross["\(b)\t\(a)"] ?? 0)
+            if value > 0 { return Arrow(origin: a, destination: b, value: value) }
+            if value < 0 { return Arrow(origin: b, destination: a, value: -value) }
+            return nil
+        }
+    }
 
     private func arrowTitle(_ arrow: Arrow) -> String {
         "\(arrowNames[arrow.origin] ?? arrow.origin) → \(arrowNames[arrow.destination] ?? arrow.destination): \(Self.value(arrow.value))"
@@ -126,7 +157,8 @@ public struct FlowMap: GnuplotChart {
             // Shift to the right of the direction of travel by more than half the arrow's
             // width, so a flow and its return run side by side, and stop short of the cities
             // so the heads do not hide their dots (degrees of longitude).
-            let side = 0.03 + 0.07 * arrow.value / max(largest, .leastNormalMagnitude), inset = min(0.12, length / 4)
+            // A net flow has no return arrow beside it and runs straight between the cities.
+            let side = net ? 0 : 0.03 + 0.07 * arrow.value / max(largest, .leastNormalMagnitude), inset = min(0.12, length / 4)
             let (sx, sy) = (uy * side, -ux * side)
             let start = (x0 + ux * inset + sx, y0 + uy * inset + sy)
             let end = (x1 - ux * inset + sx, y1 - uy * inset + sy)
@@ -141,13 +173,17 @@ public struct FlowMap: GnuplotChart {
         let longitudes = cities.map(\.point.longitude), latitudes = cities.map(\.point.latitude)
         let pad = 0.6
         var lines = [
-            "set title \(GnuplotText.quoted(title)) font ',15'",
+            // gnuplot centres the title over the map, which the legend beside it narrows to
+            // about half the picture: lines of width / 20 characters fit over it.
+            "set title \(GnuplotText.quoted(GnuplotText.wrapped(title, columns: size.width / 20))) font ',15'",
             "set xlabel 'longitude (°E)'",
             "set ylabel 'latitude (°N)'",
             "set grid lc rgb '#eeeeee'",
             "set border lc rgb '#555555'",
             "set size ratio -\(aspect)",
-            "set key outside right top vertical Right noreverse samplen 5 spacing 1.5 title 'largest flows, largest first' font ',12'",
+            // City names on white boxes drawn over the arrows, so an arrow never hides one.
+            "set style textbox opaque fc rgb 'white' noborder margins 1,1",
+            "set key outside right top vertical Right noreverse samplen 5 spacing 1.5 title \(net ? "'largest net flows, largest first'" : "'largest flows, largest first'") font ',12'",
             "set xrange [\((longitudes.min() ?? 0) - pad):\((longitudes.max() ?? 1) + pad)]",
             "set yrange [\((latitudes.min() ?? 0) - pad):\((latitudes.max() ?? 1) + pad)]",
         ]
@@ -160,7 +196,7 @@ public struct FlowMap: GnuplotChart {
         var plots = [
             "'arrows.dat' using 1:2:3:4:5 with vectors arrowstyle variable notitle",
             "'cities.dat' using 1:2 with points pt 7 ps 1.3 lc rgb '#252525' notitle",
-            "'cities.dat' using 1:2:3 with labels left offset 0.7,0.5 font ',11' tc rgb '#252525' notitle",
+            "'cities.dat' using 1:2:3 with labels boxed left offset 0.7,0.5 font ',11' tc rgb '#252525' notitle",
         ]
         for (k, arrow) in arrows.enumerated() {
             plots.append("keyentry with vectors arrowstyle \(k + 1) title \(GnuplotText.quoted(arrowTitle(arrow)))")

@@ -52,4 +52,27 @@ public enum GnuplotText {
         }
         return out
     }
+
+    /// `text` with each line broken at spaces into lines of at most `columns` characters (a
+    /// word longer than that stays whole on its own line), so a long title is never cut at
+    /// the picture's edge: gnuplot centres a title and clips what overflows.
+    public static func wrapped(_ text: String, columns: Int) -> String {
+        let limit = max(columns, 1)
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            var lines: [String] = []
+            var current = ""
+            for word in line.split(separator: " ", omittingEmptySubsequences: false) {
+                if current.isEmpty {
+                    current = String(word)
+                } else if current.count + 1 + word.count <= limit {
+                    current += " " + word
+                } else {
+                    lines.append(current)
+                    current = String(word)
+                }
+            }
+            lines.append(current)
+            return lines.joined(separator: "\n")
+        }.joined(separator: "\n")
+    }
 }

@@ -46,6 +46,9 @@ public struct RunData: Sendable {
     public let cityVariables: [String]
     /// Numeric columns of region.csv, in file order.
     public let regionVariables: [String]
+    /// True for a run in model time and model units (a core–periphery scenario, `kind =
+    /// "core_periphery"`): its years are model time and its quantities have no physical unit.
+    public let modelTime: Bool
     /// True when the run has summary.csv (an ensemble).
     public var hasSummary: Bool { summary != nil }
 
@@ -101,6 +104,7 @@ public struct RunData: Sendable {
         zones = zoneOrder
         cityIDs = manifest["cities"] as? [String] ?? rosterOrder
         sectors = manifest["sectors"] as? [String] ?? []
+        modelTime = ((manifest["scenario"] as? [String: Any])?["kind"] as? String) == "core_periphery"
         if lead == 1 {
             // The manifest's count, checked against every replication cell below; a count
             // far beyond the rows (−1, Int.max) is refused before anything is sized by it.
@@ -141,6 +145,14 @@ public struct RunData: Sendable {
         }
         var shortNames: [String: String] = [:]
         for id in cityIDs { shortNames[id] = names[id].map(Self.shortName) ?? id }
+        // Two cities whose short names would be the same ("Chongqing central urban area" and
+        // "Chongqing outside the central urban area" are both "Chongqing") are named by their
+        // ids in words instead ("Chongqing core", "Chongqing rest"), so no two lines of a
+        // legend and no two labels of a map read alike.
+        let counts = Dictionary(shortNames.values.map { ($0, 1) }, uniquingKeysWith: +)
+        for (id, short) in shortNames where counts[short, default: 0] > 1 {
+            shortNames[id] = LineChart.zoneName(id)
+        }
         cityNames = shortNames
         coordinates = points
     }

@@ -81,12 +81,40 @@ final class PlotCommandTests: XCTestCase {
         XCTAssertEqual(result.standardOutput, "")
     }
 
+    func testEffectIndexLogFacetAndGrossFlowsGetTheirOwnFiles() throws {
+        try requireTool("gnuplot", installStep: "apt-get install gnuplot-nox (.ci/install-deps)")
+        let (folder, run) = try scratchWithRun()
+        let other = try TwinCityProcess.run(["run", folder.appendingPathComponent("short.toml").path, "--out", "runs/seed7", "--seed", "7", "--quiet"], in: folder)
+        XCTAssertEqual(other.status, 0, other.standardError)
+        for (arguments, file) in [
+            (["--var", "gdp", "--compare", "runs/seed7", "--effect", "pct"], "gdp_effect_pct.png"),
+            (["--var", "gdp", "--index", "2020", "--log", "--facet"], "gdp_index_2020_log_facet.png"),
+            (["--flows", "population", "--year", "2023", "--gross"], "flows_population_2023_gross.png"),
+        ] {
+            let result = try TwinCityProcess.run(["plot", "runs/base"] + arguments, in: folder)
+            XCTAssertEqual(result.status, 0, "\(arguments): \(result.standardError)")
+            XCTAssertEqual(result.standardOutput, "Plot written to runs/base/plots/\(file)\n")
+            XCTAssertGreaterThan(try Data(contentsOf: run.appendingPathComponent("plots/\(file)")).count, 5_000, file)
+        }
+        // An ensemble against a single run is refused with the rule `twincity compare` uses.
+        let ensemble = try TwinCityProcess.run(
+            ["run", folder.appendingPathComponent("short.toml").path, "--out", "runs/ens", "--replications", "2", "--quiet"], in: folder)
+        XCTAssertEqual(ensemble.status, 0, ensemble.standardError)
+        let unpaired = try TwinCityProcess.run(["plot", "runs/base", "--var", "gdp", "--compare", "runs/ens", "--effect", "abs"], in: folder)
+        XCTAssertEqual(unpaired.status, 2, unpaired.standardError)
+        XCTAssertTrue(unpaired.standardError.contains("one random draw against a mean is not a paired comparison"), unpaired.standardError)
+    }
+
     func testConflictingOptionsAreUsageErrors() throws {
         for arguments in [
             ["--var", "gdp", "--flows", "population", "--year", "2023"],
             ["--flows", "population"],
             ["--var", "gdp", "--cities", "chengdu", "--region"],
             ["--var", "gdp", "--year", "2023"],
+            ["--var", "gdp", "--effect", "pct"],
+            ["--var", "gdp", "--gross"],
+            ["--flows", "population", "--year", "2023", "--log"],
+            ["--flows", "population", "--year", "2023", "--index", "2020"],
         ] {
             let result = try TwinCityProcess.run(["plot", "runs/any"] + arguments)
             XCTAssertEqual(result.status, 2, "\(arguments): \(result.standardError)")

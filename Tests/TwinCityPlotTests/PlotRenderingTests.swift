@@ -28,7 +28,7 @@ final class PlotRenderingTests: XCTestCase {
     }
 
     let fiveCities = ["chengdu", "chongqing_core", "mianyang", "deyang", "yibin"]
-    let fiveNames = ["Chengdu", "Chongqing", "Mianyang", "Deyang", "Yibin"]
+    let fiveNames = ["Chengdu", "Chongqing core", "Mianyang", "Deyang", "Yibin"]
     let gdpAxis = "GDP (100 million yuan per year, 2020 prices)"
 
     /// Renders `chart` as PNG and SVG; checks the PNG's signature, size and weight and
@@ -86,7 +86,7 @@ final class PlotRenderingTests: XCTestCase {
         XCTAssertLessThan(drawn[6][2], drawn[6][3], "the replications spread by the last year")
 
         let texts = try renderBoth(chart, width: 1280, height: 800)
-        for name in ["Chengdu", "Chongqing", gdpAxis] { XCTAssertTrue(texts.contains(name), "SVG shows '\(name)'") }
+        for name in ["Chengdu", "Chongqing core", gdpAxis] { XCTAssertTrue(texts.contains(name), "SVG shows '\(name)'") }
     }
 
     func testComparisonDrawsTheSecondRunDashed() throws {
@@ -94,7 +94,7 @@ final class PlotRenderingTests: XCTestCase {
         let run = try RunData(path: try runs().single.path)
         let other = try RunData(path: try runs().other.path)
         let chart = try LineChart(run: run, variable: "population", scope: .cities(["chengdu", "chongqing_core"]), compare: other)
-        XCTAssertEqual(chart.seriesTitles, ["Chengdu", "Chongqing", "Chengdu (baseline-seed-7)", "Chongqing (baseline-seed-7)"])
+        XCTAssertEqual(chart.seriesTitles, ["Chengdu", "Chongqing core", "Chengdu (baseline-seed-7)", "Chongqing core (baseline-seed-7)"])
         XCTAssertEqual(chart.yLabel, "Population (10,000 persons)")
         XCTAssertTrue(chart.commands.contains("dashtype"), "the compared run is dashed")
         let texts = try renderBoth(chart, width: 1280, height: 800)
@@ -143,7 +143,7 @@ final class PlotRenderingTests: XCTestCase {
         let values = map.arrowTitles.map { Double($0.split(separator: " ").last!)! }
         XCTAssertEqual(values, values.sorted(by: >), "largest first")
         let texts = try renderBoth(map, width: 1200, height: 1000)
-        for name in ["Chengdu", "Chongqing", "Ngawa", "longitude (°E)", "latitude (°N)"] + map.arrowTitles {
+        for name in ["Chengdu", "Chongqing core", "Ngawa", "longitude (°E)", "latitude (°N)"] + map.arrowTitles {
             XCTAssertTrue(texts.contains(name), "SVG shows '\(name)'")
         }
         // An ensemble's flows are the mean over replications.

@@ -1,5 +1,6 @@
 // Run directories of the shipped baseline to plot: a single run, a second run with another
-// seed to compare with, and an ensemble of three replications; and checks of the pictures.
+// seed to compare with, an ensemble of three replications and one of the investment-fund
+// policy with the same seeds, a core–periphery run in model time; and checks of the pictures.
 @_exported import TwinCityTestSupport
 import Foundation
 import TwinCityExport
@@ -21,6 +22,11 @@ final class RunFixtures: Sendable {
     let other: URL
     /// Three replications of the baseline, 2020–2026.
     let ensemble: URL
+    /// Three replications of scenarios/policies/investment-fund.toml, 2020–2026, drawn from
+    /// the baseline's seeds (replication k of both meets the same shocks).
+    let policyEnsemble: URL
+    /// The core–periphery scenario as shipped, model time 0–60 (600 ticks of two cities).
+    let corePeriphery: URL
     /// The number of cities of the baseline's roster (rows of a full origin–destination table).
     let cityCount: Int
 
@@ -39,6 +45,17 @@ final class RunFixtures: Sendable {
         try Self.writeSingle(scenario: scenario, setup: setup, parameters: parameters, seed: scenario.settings.seed, to: single)
         try Self.writeSingle(scenario: scenario, setup: setup, parameters: parameters, seed: 7, to: other)
         try Self.writeEnsemble(scenario: scenario, setup: setup, parameters: parameters, replications: 3, to: ensemble)
+
+        var policy = try ScenarioLoader.load(path: packageRoot.appendingPathComponent("scenarios/policies/investment-fund.toml").path)
+        policy.settings.endYear = 2026
+        let prepared = try ScenarioLoader.prepare(policy)
+        policyEnsemble = folder.appendingPathComponent("runs/investment-fund-ensemble")
+        try Self.writeEnsemble(scenario: policy, setup: prepared.0, parameters: prepared.1, replications: 3, to: policyEnsemble)
+
+        let theory = try ScenarioLoader.load(path: packageRoot.appendingPathComponent("scenarios/theory/core-periphery.toml").path)
+        let model = try ScenarioLoader.prepare(theory)
+        corePeriphery = folder.appendingPathComponent("runs/core-periphery")
+        try Self.writeSingle(scenario: theory, setup: model.0, parameters: model.1, seed: theory.settings.seed, to: corePeriphery)
     }
 
     /// Removes the scratch folder.
