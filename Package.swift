@@ -97,7 +97,7 @@ let package = Package(
         ),
         // The CLI, sweep and reliability tests run the `twincity` executable, which `swift test`
         // builds with every other product of the package; none of them imports the CLI.
-        .testTarget(name: "TwinCityCLITests", dependencies: ["TwinCityExport", "TwinCityTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "TwinCityCLITests", dependencies: ["TwinCityExport", "TwinCityScenario", "TwinCityTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TwinCityExportTests", dependencies: ["TwinCityExport", "TwinCityModel", "TwinCityTestSupport"]),
         .testTarget(
             name: "TwinCityPlotTests",
