@@ -25,6 +25,9 @@ public struct CityFigures: Sendable, Equatable {
     public var wage: Double
     /// Real utility V of an urban resident (index).
     public var realUtility: Double
+    /// Probability π_ii that a resident who reconsiders where to live stays (share; 1 under
+    /// the replicator rule): the welfare of movers (docs/MODEL.md §4.1).
+    public var stayProbability: Double
     /// Rent paid for housing, 亿元 per year.
     public var rent: Double
     /// Capital installed, all sectors, 亿元.
@@ -116,6 +119,7 @@ public struct CityFigures: Sendable, Equatable {
                 gdpPerCapita: RegionSummary.gdpPerCapita(gdp: record.realGDP[i], population: population[i]),
                 wage: wage,
                 realUtility: record.utility[i],
+                stayProbability: record.stayProbability[i],
                 rent: eq.rent[i],
                 capital: sectorCapital.reduce(0, +),
                 taxRevenue: record.fiscal.revenue[i],

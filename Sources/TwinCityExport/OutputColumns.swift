@@ -57,6 +57,7 @@ public enum OutputColumns {
             OutputColumn("gdp_per_capita", "yuan per person per year, 2020 prices", "GDP per capita", additive: false),
             OutputColumn("wage", "yuan per urban worker per year, current prices", "Wage", additive: false),
             OutputColumn("real_utility", "index", "Real utility", additive: false),
+            OutputColumn("stay_probability", "share", "Stay probability of a mover", additive: false),
             OutputColumn("rent", moneyRate, "Rent", additive: true),
             OutputColumn("capital", realMoney, "Capital", additive: true),
             OutputColumn("tax_revenue", moneyRate, "Tax revenue", additive: true),

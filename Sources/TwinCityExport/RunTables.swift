@@ -97,7 +97,7 @@ final class RunTables {
     static func numbers(_ f: CityFigures) -> [Double] {
         [
             f.population, f.urbanPopulation, f.ruralPopulation, f.gdp, f.gdpNominal, f.gdpPerCapita,
-            f.wage, f.realUtility, f.rent, f.capital, f.taxRevenue, f.publicSpending, f.publicServices,
+            f.wage, f.realUtility, f.stayProbability, f.rent, f.capital, f.taxRevenue, f.publicSpending, f.publicServices,
             f.subsidyRate, f.subsidiesPaid, f.retentionEffort, f.transfers, f.fiscalBalance,
             f.consumerPriceIndex, f.realWage, f.realRent, f.realTaxRevenue, f.realPublicSpending,
             f.realSubsidiesPaid, f.realTransfers, f.realFiscalBalance,

@@ -367,6 +367,16 @@ public final class FlowIntegrator {
         integrator.maximumSteps = 1_000_000
     }
 
+    /// The probability that a mover from each city stays there, at real utility `utility` and
+    /// urban population `urbanPopulation` with the current migration costs
+    /// (`Migration.stayProbability`); 1 under the replicator rule, which has no destination
+    /// choice.
+    public func stayProbabilities(utility: [Double], urbanPopulation: [Double]) -> [Double] {
+        guard parameters.migrationRule == .logit else { return Array(repeating: 1, count: n) }
+        let migration = system.migration
+        return migration.stayProbability(delta: migration.delta(utility: utility, urbanPopulation: urbanPopulation))
+    }
+
     /// Replaces the migration costs (after a change of the network or of registration barriers).
     public func setMigration(_ migration: Migration) { system.migration = migration }
 

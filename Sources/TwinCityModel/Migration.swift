@@ -115,6 +115,15 @@ public struct Migration: Sendable {
         return denominators.map { Foundation.log($0) + top }
     }
 
+    /// The probability `π_ii = e^δ_i / Σ_k W_ik e^δ_k` that a mover from each city stays
+    /// (W_ii = 1): with `c_ii = 0` the inclusive value is `δ_i − ln π_ii`, so the value of the
+    /// choice beyond staying put, in log real utility, is `(λ ln L_i − ln π_ii) / θ`
+    /// (docs/MODEL.md §4.1).
+    public func stayProbability(delta: [Double]) -> [Double] {
+        let (attraction, denominators) = choiceWeights(delta: delta)
+        return (0..<n).map { accessibility[$0 * n + $0] * attraction[$0] / denominators[$0] }
+    }
+
     /// Yearly arrivals in each city's urban area (staying included) at choice index δ.
     public func inflows(delta: [Double], urbanPopulation: [Double], ruralPopulation: [Double]) -> [Double] {
         let (attraction, denominators) = choiceWeights(delta: delta)

@@ -84,6 +84,10 @@ public struct TickRecord: Sendable {
     /// Consumer price index of each city, P_i / P_i(base) (`Utility.consumerPriceLevel`;
     /// base year = 1): the deflator of money figures that are not output.
     public var consumerPrices: [Double]
+    /// Probability π_ii that a resident of each city who reconsiders where to live over the
+    /// coming tick stays (`Migration.stayProbability`; 1 under the replicator rule): with
+    /// the utilities it enters the welfare of movers (docs/MODEL.md §4.1).
+    public var stayProbability: [Double]
     /// Instruments in force for the coming tick.
     public var agents: [CityAgent]
     public var fiscal: FiscalAccounts
@@ -282,6 +286,7 @@ public final class Simulation {
             realGDP: pending.realGDP, utility: pending.utility,
             consumerPrices: zip(Utility.consumerPriceLevel(state: state.economy, equilibrium: pending.equilibrium, structure: setup.structure),
                                 setup.baseConsumerPrice).map { $0 / $1 },
+            stayProbability: flows.stayProbabilities(utility: pending.utility, urbanPopulation: state.economy.urbanPopulation),
             agents: state.agents, fiscal: pending.fiscal,
             subsidiesPaid: state.subsidiesPaid, flows: state.lastFlows, conservation: state.lastReport)
     }

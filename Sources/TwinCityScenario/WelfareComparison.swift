@@ -20,6 +20,9 @@ public struct WelfareComparison: Sendable {
 
     /// Columns of cities.csv the equivalent variation reads.
     static let columns = ["wage", "real_utility", "public_services", "population", "urban_population"]
+    /// The column of the movers' part, read when both runs have it (runs written before it
+    /// existed leave movers out).
+    static let stayColumn = "stay_probability"
 
     /// Reads both runs and computes the EV over every year both record.
     ///
@@ -40,7 +43,14 @@ public struct WelfareComparison: Sendable {
             return WelfareSeries(
                 years: years, wage: rows.map { $0["wage"]! }, utility: rows.map { $0["real_utility"]! },
                 publicServices: rows.map { $0["public_services"]! }, population: rows.map { $0["population"]! },
-                urbanPopulation: rows.map { $0["urban_population"]! })
+                urbanPopulation: rows.map { $0["urban_population"]! },
+                moverValue: run.mobility.flatMap { m in
+                    rows.allSatisfy { $0[stayColumn] != nil }
+                        ? Welfare.moverValue(
+                            stayProbability: rows.map { $0[stayColumn]! }, urbanPopulation: rows.map { $0["urban_population"]! },
+                            rate: m.rate, elasticity: m.elasticity, sizeElasticity: m.sizeElasticity)
+                        : nil
+                })
         }
         for id in cities {
             for (run, directory) in [(a, runA), (b, runB)] where years.contains(where: { y in !run.rows[id]!.contains { abs($0.year - y) < 1e-9 } }) {
@@ -60,12 +70,16 @@ public struct WelfareComparison: Sendable {
         var order: [String] = []
         var rows: [String: [(year: Double, values: [String: Double])]] = [:]
         var elasticity = 0.0
+        /// ν, θ and λ of the logit destination choice; nil under the replicator rule or when
+        /// the manifest lacks them.
+        var mobility: (rate: Double, elasticity: Double, sizeElasticity: Double)?
     }
 
     private static func read(_ directory: String, _ errors: inout [InputError]) -> Tables {
         var run = Tables()
         let file = PathText.join(directory, "cities.csv")
         let table = CSVTable.read(file: file, required: ["year", "city"] + columns, allowsOtherColumns: true)
+        let hasStay = table.header.contains(stayColumn)
         errors += table.errors
         for row in table.rows {
             var reader = CellReader(file: file, row: row)
@@ -73,6 +87,9 @@ public struct WelfareComparison: Sendable {
             var values: [String: Double] = [:]
             for column in columns {
                 if let x = reader.number(column, expected: "a number > 0", isValid: { $0 > 0 }) { values[column] = x }
+            }
+            if hasStay, let x = reader.number(stayColumn, expected: "a probability in (0, 1]", isValid: { $0 > 0 && $0 <= 1 }) {
+                values[stayColumn] = x
             }
             errors += reader.errors
             guard reader.errors.isEmpty else { continue }
@@ -93,6 +110,12 @@ public struct WelfareComparison: Sendable {
             return run
         }
         run.elasticity = eta
+        func number(_ key: String) -> Double? { (model?[key] as? NSNumber)?.doubleValue }
+        if (model?["migration_rule"] as? String ?? "logit") == "logit",
+           let nu = number("migration_rate"), let theta = number("migration_elasticity"), theta > 0,
+           let lambda = number("destination_size_elasticity") {
+            run.mobility = (nu, theta, lambda)
+        }
         return run
     }
 }

@@ -40,7 +40,12 @@ final class StrategicRulesCommandTests: XCTestCase {
             for a in nash where a["year"] == year {
                 let b = try XCTUnwrap(plan.first { $0["year"] == year && $0["city"] == a["city"] })
                 let weight = Double(a["urban_population"]!)!
-                ev += weight * Double(a["wage"]!)! * (Double(b["real_utility"]!)! / Double(a["real_utility"]!)! - 1)
+                // The movers' value ν (λ ln L − ln π_ii) / θ at the baseline's ν = 0.1, θ = 2, λ = 1.
+                func mover(_ row: [String: String]) -> Double {
+                    0.1 * (Foundation.log(Double(row["urban_population"]!)!) - Foundation.log(Double(row["stay_probability"]!)!)) / 2
+                }
+                let logRatio = Foundation.log(Double(b["real_utility"]!)! / Double(a["real_utility"]!)!) + mover(b) - mover(a)
+                ev += weight * Double(a["wage"]!)! * Foundation.expm1(logRatio)
                 population += weight
             }
             let d = Foundation.pow(1.05, -Double(k))
@@ -50,10 +55,10 @@ final class StrategicRulesCommandTests: XCTestCase {
         let welfare = try XCTUnwrap(shown.standardOutput.components(separatedBy: "\nequivalent variation").last)
         let line = try XCTUnwrap(welfare.split(separator: "\n").first { $0.hasPrefix("region ") })
         let fields = line.split(separator: " ").map(String.init)
-        XCTAssertEqual(fields.count, 7, String(line))
+        XCTAssertEqual(fields.count, 8, String(line))
         XCTAssertEqual(fields[1], String(format: "%.6g", total / weights))
         // The parts add up to the EV (as printed, to six digits).
-        let parts = fields[3...6].map { Double($0)! }
+        let parts = fields[3...7].map { Double($0)! }
         XCTAssertEqual(parts.reduce(0, +), Double(fields[1])!, accuracy: 1e-5 * max(1, abs(Double(fields[1])!)))
         for city in ["chengdu", "chongqing_core", "aba"] {
             XCTAssertTrue(shown.standardOutput.contains("\n\(city) "), city)

@@ -53,6 +53,7 @@ final class CSVRoundTripTests: XCTestCase {
                     ("gdp", record.realGDP[i]),
                     ("gdp_nominal", record.equilibrium.gdp[i]),
                     ("real_utility", record.utility[i]),
+                    ("stay_probability", record.stayProbability[i]),
                     ("rent", record.equilibrium.rent[i]),
                     ("tax_revenue", record.fiscal.revenue[i]),
                     ("public_spending", record.fiscal.publicSpending[i]),

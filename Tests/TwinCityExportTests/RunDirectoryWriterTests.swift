@@ -37,7 +37,7 @@ final class RunDirectoryWriterTests: XCTestCase {
         let cities = try CSVTable(contentsOf: out.appendingPathComponent("cities.csv"))
         var cityHeader = [
             "year", "city", "zone", "tier", "population", "urban_population", "rural_population",
-            "gdp", "gdp_nominal", "gdp_per_capita", "wage", "real_utility", "rent", "capital",
+            "gdp", "gdp_nominal", "gdp_per_capita", "wage", "real_utility", "stay_probability", "rent", "capital",
             "tax_revenue", "public_spending", "public_services", "subsidy_rate", "subsidies_paid",
             "retention_effort", "transfers", "fiscal_balance", "cpi", "wage_real", "rent_real",
             "tax_revenue_real", "public_spending_real", "subsidies_paid_real", "transfers_real", "fiscal_balance_real",

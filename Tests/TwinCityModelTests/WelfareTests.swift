@@ -46,6 +46,53 @@ final class WelfareTests: XCTestCase {
         }
     }
 
+    /// The movers' part by hand: one city whose utility, wage, services and size are the same
+    /// in both runs, but whose residents stay with probability 0.8 instead of 0.9 in 2021 (a
+    /// lower barrier elsewhere). With ν = 0.1, θ = 2, λ = 1 the mover value rises by
+    /// ΔM = 0.1 (ln 0.9 − ln 0.8) / 2 = 0.05 ln 1.125, so EV_2021 = 50 000 (1.125^0.05 − 1),
+    /// all of it the movers' part.
+    func testMoversPartWorkedByHand() {
+        let years = [2020.0, 2021]
+        func mover(_ stay: [Double]) -> [Double] {
+            Welfare.moverValue(stayProbability: stay, urbanPopulation: [8, 8], rate: 0.1, elasticity: 2, sizeElasticity: 1)
+        }
+        XCTAssertEqual(mover([0.9, 0.9])[0], 0.1 * (Foundation.log(8.0) - Foundation.log(0.9)) / 2, accuracy: 1e-15)
+        let a = WelfareSeries(years: years, wage: [50_000, 50_000], utility: [1, 1], publicServices: [10, 10], population: [10, 10], urbanPopulation: [8, 8], moverValue: mover([0.9, 0.9]))
+        let b = WelfareSeries(years: years, wage: [50_000, 50_000], utility: [1, 1], publicServices: [10, 10], population: [10, 10], urbanPopulation: [8, 8], moverValue: mover([0.9, 0.8]))
+        let weight = 1 / 1.05 / (1 + 1 / 1.05)
+        let ev = Welfare.equivalentVariation(reference: [a], policy: [b], elasticity: (0.1, 0.1)).cities[0]
+        let expected = 50_000 * (Foundation.pow(1.125, 0.05) - 1) * weight
+        XCTAssertEqual(ev.total, expected, accuracy: 1e-9)
+        XCTAssertEqual(ev.mobility, expected, accuracy: 1e-9)
+        XCTAssertEqual(ev.income + ev.prices + ev.publicServices + ev.amenities, 0, accuracy: 1e-9)
+        XCTAssertGreaterThan(ev.total, 0, "a wider choice is a gain")
+        // Without the column in one run the movers are left out rather than compared with 0.
+        var old = a
+        old.moverValue = nil
+        XCTAssertEqual(Welfare.equivalentVariation(reference: [old], policy: [b], elasticity: (0.1, 0.1)).cities[0].total, 0)
+    }
+
+    /// The identity behind the mover value: the logit inclusive value of a mover, divided by
+    /// θ, is ln V_i + (λ ln L_i − ln π_ii) / θ, for a two-city choice with moving costs.
+    func testInclusiveValueIsUtilityPlusTheChoiceBeyondStaying() {
+        var parameters = ModelParameters()
+        parameters.migrationElasticity = 2
+        parameters.destinationSizeElasticity = 1
+        let migration = Migration(travelTimes: [0, 1.5, 1.5, 0], provinces: ["sichuan", "chongqing"], parameters: parameters, barrierScale: [1, 1, 1, 1])
+        let utility = [1.2, 0.9], urban = [500.0, 120]
+        let delta = migration.delta(utility: utility, urbanPopulation: urban)
+        let inclusive = migration.inclusiveValue(delta: delta), stay = migration.stayProbability(delta: delta)
+        for i in 0..<2 {
+            XCTAssertEqual(inclusive[i] / 2, Foundation.log(utility[i]) + (Foundation.log(urban[i]) - Foundation.log(stay[i])) / 2, accuracy: 1e-12)
+            XCTAssertGreaterThan(stay[i], 0)
+            XCTAssertLessThan(stay[i], 1)
+        }
+        // Hand check of π_11: e^{δ_1} / (e^{δ_1} + W_12 e^{δ_2}), W_12 = e^{−(m_L t + b + b_P)}, b the full barrier (no entry barriers given).
+        let w12 = Foundation.exp(-(parameters.migrationCostPerHour * 1.5 + parameters.hukouBarrier + parameters.provincialBarrier))
+        let e1 = Foundation.exp(delta[0]), e2 = Foundation.exp(delta[1])
+        XCTAssertEqual(stay[0], e1 / (e1 + w12 * e2), accuracy: 1e-12)
+    }
+
     /// Identical runs: no variation at all; a uniform 3 % utility gain every year: EV is 3 %
     /// of the discounted income whatever the discount rate.
     func testIdenticalRunsAndAUniformGain() {
