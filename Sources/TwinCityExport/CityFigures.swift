@@ -153,3 +153,21 @@ public struct CityFigures: Sendable, Equatable {
         }
     }
 }
+
+extension CityFigures {
+    /// The numeric cells of the city's row of cities.csv, in the order of
+    /// `OutputColumns.cities`: the one place a column's value is taken from the figures, for
+    /// the file and for a sweep's outputs alike.
+    public var cells: [Double] {
+        [
+            population, urbanPopulation, ruralPopulation, gdp, gdpNominal, gdpPerCapita,
+            wage, realUtility, stayProbability, rent, capital, taxRevenue, publicSpending, publicServices,
+            subsidyRate, subsidiesPaid, retentionEffort, transfers, fiscalBalance,
+            consumerPriceIndex, realWage, realRent, realTaxRevenue, realPublicSpending,
+            realSubsidiesPaid, realTransfers, realFiscalBalance,
+        ] + sectorCapital + sectorOutput + sectorEmployment + [
+            populationIn, populationOut, capitalIn, capitalOut, industryIn, industryOut,
+            industryExternalIn, naturalGrowth, urbanisation,
+        ]
+    }
+}

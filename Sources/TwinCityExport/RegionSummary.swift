@@ -164,3 +164,26 @@ public struct RegionSummary: Sendable, Equatable {
         Foundation.pow(end / start, 1 / years) - 1
     }
 }
+
+extension RegionSummary {
+    /// The numeric cells of the region's row of region.csv for the tick `record`, in the
+    /// order of `OutputColumns.region`: `growth` is the compound growth of region GDP since
+    /// the previous recorded year (per year; NaN at the first), `cores` the members of each
+    /// core (`RunDirectoryWriter.coreMembers`). Flows are 0 and the conservation error NaN at
+    /// the first tick, which has no interval. The one place a column's value is taken, for
+    /// the file and for a sweep's outputs alike.
+    public func cells(record: TickRecord, growth: Double, cores: [(id: String, indices: [Int])]) -> [Double] {
+        var row = [population, urbanPopulation, gdp, gdpNominal, growth, gdpPerCapita,
+                   consumerPriceIndex, realWage, taxRevenue, realTaxRevenue]
+        row += cores.map { core in core.indices.reduce(0.0) { $0 + gdpShares[$1] } }
+        row += cores.map { core in core.indices.reduce(0.0) { $0 + populationShares[$1] } }
+        row += zoneGDP + zonePopulation
+        let flows = record.flows
+        let migrants: Double = flows?.population.reduce(0, +) ?? 0
+        let capitalFlows: Double = flows?.capital.reduce(0, +) ?? 0
+        let relocated: Double = flows?.industry.reduce(0, +) ?? 0
+        row += [theil, coefficientOfVariation, migrants, capitalFlows, relocated]
+        row.append(record.conservation?.worst ?? .nan)
+        return row
+    }
+}

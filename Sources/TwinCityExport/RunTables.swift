@@ -75,7 +75,7 @@ final class RunTables {
         try checkShape(record)
         let figures = CityFigures.all(record, sectorCount: sectors.count, dt: dt)
         let summary = RegionSummary(record: record, cities: cities)
-        let values = TickValues(cities: figures.map(Self.numbers), region: regionNumbers(summary, record: record), summary: summary)
+        let values = TickValues(cities: figures.map(\.cells), region: regionNumbers(summary, record: record), summary: summary)
         let year = CSVFormat.year(record.year)
         let lead = replication.map { [String($0)] } ?? []
         for (city, numbers) in zip(cities, values.cities) {
@@ -93,39 +93,14 @@ final class RunTables {
         return values
     }
 
-    /// The numeric cells of one city's row, in the order of `OutputColumns.cities`.
-    static func numbers(_ f: CityFigures) -> [Double] {
-        [
-            f.population, f.urbanPopulation, f.ruralPopulation, f.gdp, f.gdpNominal, f.gdpPerCapita,
-            f.wage, f.realUtility, f.stayProbability, f.rent, f.capital, f.taxRevenue, f.publicSpending, f.publicServices,
-            f.subsidyRate, f.subsidiesPaid, f.retentionEffort, f.transfers, f.fiscalBalance,
-            f.consumerPriceIndex, f.realWage, f.realRent, f.realTaxRevenue, f.realPublicSpending,
-            f.realSubsidiesPaid, f.realTransfers, f.realFiscalBalance,
-        ] + f.sectorCapital + f.sectorOutput + f.sectorEmployment + [
-            f.populationIn, f.populationOut, f.capitalIn, f.capitalOut, f.industryIn, f.industryOut,
-            f.industryExternalIn, f.naturalGrowth, f.urbanisation,
-        ]
-    }
-
-    /// The numeric cells of the region's row, in the order of `OutputColumns.region`; growth
-    /// and the conservation error are NaN (an empty cell) at the first tick.
+    /// The numeric cells of the region's row (`RegionSummary.cells`), growth since the
+    /// previous tick NaN (an empty cell) at the first.
     private func regionNumbers(_ s: RegionSummary, record: TickRecord) -> [Double] {
         var growth = Double.nan
         if let gdp = previousGDP, let then = previousYear {
             growth = RegionSummary.growthRate(from: gdp, to: s.gdp, years: record.year - then)
         }
-        var row = [s.population, s.urbanPopulation, s.gdp, s.gdpNominal, growth, s.gdpPerCapita,
-                   s.consumerPriceIndex, s.realWage, s.taxRevenue, s.realTaxRevenue]
-        row += coreIndices.map { core in core.indices.reduce(0.0) { $0 + s.gdpShares[$1] } }
-        row += coreIndices.map { core in core.indices.reduce(0.0) { $0 + s.populationShares[$1] } }
-        row += s.zoneGDP + s.zonePopulation
-        let flows = record.flows
-        let migrants: Double = flows?.population.reduce(0, +) ?? 0
-        let capitalFlows: Double = flows?.capital.reduce(0, +) ?? 0
-        let relocated: Double = flows?.industry.reduce(0, +) ?? 0
-        row += [s.theil, s.coefficientOfVariation, migrants, capitalFlows, relocated]
-        row.append(record.conservation?.worst ?? .nan)
-        return row
+        return s.cells(record: record, growth: growth, cores: coreIndices)
     }
 
     private func writeFlows(_ matrix: [Double], to table: CSVFile, year: String, lead: [String]) {

@@ -111,83 +111,23 @@ struct OutputExtractor: Sendable {
 
     // MARK: - Columns
 
-    /// Every numeric column of region.csv, by name, as in docs/OUTPUTS.md.
+    /// Every numeric column of region.csv, by name, as in docs/OUTPUTS.md: the names of the
+    /// export's catalogue with the cells the export writes (`RegionSummary.cells`), so a
+    /// sweep's output is the file's number bit for bit.
     static func regionColumns(_ context: OutputContext) -> [(String, RegionColumn)] {
-        var columns: [(String, RegionColumn)] = [
-            ("population", { s, _, _ in s.population }),
-            ("urban_population", { s, _, _ in s.urbanPopulation }),
-            ("gdp", { s, _, _ in s.gdp }),
-            ("gdp_nominal", { s, _, _ in s.gdpNominal }),
-            ("gdp_growth", { _, _, growth in growth }),
-            ("gdp_per_capita", { s, _, _ in s.gdpPerCapita }),
-            ("cpi", { s, _, _ in s.consumerPriceIndex }),
-            ("wage_real", { s, _, _ in s.realWage }),
-            ("tax_revenue", { s, _, _ in s.taxRevenue }),
-            ("tax_revenue_real", { s, _, _ in s.realTaxRevenue }),
-        ]
-        for (id, indices) in context.coreCities {
-            columns.append(("\(id)_gdp_share", { s, _, _ in indices.reduce(0.0) { $0 + s.gdpShares[$1] } }))
+        let cores = context.coreCities
+        let names = OutputColumns.region(coreCities: cores.map(\.id), zones: context.zones).map(\.name)
+        return names.enumerated().map { k, name in
+            (name, { summary, record, growth in summary.cells(record: record, growth: growth ?? .nan, cores: cores)[k] })
         }
-        for (id, indices) in context.coreCities {
-            columns.append(("\(id)_population_share", { s, _, _ in indices.reduce(0.0) { $0 + s.populationShares[$1] } }))
-        }
-        for (k, zone) in context.zones.enumerated() {
-            columns.append(("gdp_\(zone)", { s, _, _ in s.zoneGDP[k] }))
-        }
-        for (k, zone) in context.zones.enumerated() {
-            columns.append(("population_\(zone)", { s, _, _ in s.zonePopulation[k] }))
-        }
-        let theil: RegionColumn = { s, _, _ in s.theil }
-        let cv: RegionColumn = { s, _, _ in s.coefficientOfVariation }
-        // Flows are 0 at the first year, which has no interval (docs/OUTPUTS.md).
-        let migrants: RegionColumn = { _, r, _ in r.flows.map { $0.population.reduce(0, +) } ?? 0 }
-        let capitalFlows: RegionColumn = { _, r, _ in r.flows.map { $0.capital.reduce(0, +) } ?? 0 }
-        let relocated: RegionColumn = { _, r, _ in r.flows.map { $0.industry.reduce(0, +) } ?? 0 }
-        let conservation: RegionColumn = { _, r, _ in r.conservation?.worst }
-        columns += [
-            ("theil_gdp_per_capita", theil), ("cv_gdp_per_capita", cv), ("migrants", migrants),
-            ("capital_flows", capitalFlows), ("industry_relocated", relocated), ("conservation_worst", conservation),
-        ]
-        return columns
     }
 
-    /// Every numeric column of cities.csv, by name, as in docs/OUTPUTS.md.
+    /// Every numeric column of cities.csv, by name, as in docs/OUTPUTS.md: the catalogue's
+    /// names with the cells the export writes (`CityFigures.cells`).
     static func cityColumns(_ context: OutputContext) -> [(String, CityColumn)] {
-        let scalars: [(String, KeyPath<CityFigures, Double> & Sendable)] = [
-            ("population", \CityFigures.population), ("urban_population", \CityFigures.urbanPopulation),
-            ("rural_population", \CityFigures.ruralPopulation), ("gdp", \CityFigures.gdp),
-            ("gdp_nominal", \CityFigures.gdpNominal), ("gdp_per_capita", \CityFigures.gdpPerCapita),
-            ("wage", \CityFigures.wage), ("real_utility", \CityFigures.realUtility),
-            ("stay_probability", \CityFigures.stayProbability), ("rent", \CityFigures.rent),
-            ("capital", \CityFigures.capital), ("tax_revenue", \CityFigures.taxRevenue),
-            ("public_spending", \CityFigures.publicSpending), ("public_services", \CityFigures.publicServices),
-            ("subsidy_rate", \CityFigures.subsidyRate), ("subsidies_paid", \CityFigures.subsidiesPaid),
-            ("retention_effort", \CityFigures.retentionEffort), ("transfers", \CityFigures.transfers),
-            ("fiscal_balance", \CityFigures.fiscalBalance), ("cpi", \CityFigures.consumerPriceIndex),
-            ("wage_real", \CityFigures.realWage), ("rent_real", \CityFigures.realRent),
-            ("tax_revenue_real", \CityFigures.realTaxRevenue), ("public_spending_real", \CityFigures.realPublicSpending),
-            ("subsidies_paid_real", \CityFigures.realSubsidiesPaid), ("transfers_real", \CityFigures.realTransfers),
-            ("fiscal_balance_real", \CityFigures.realFiscalBalance),
-        ]
-        var columns: [(String, CityColumn)] = scalars.map { name, keyPath in (name, { $0[keyPath: keyPath] }) }
-        for (s, sector) in context.sectors.enumerated() {
-            columns.append(("capital_\(sector)", { $0.sectorCapital[s] }))
+        OutputColumns.cities(sectors: context.sectors).map(\.name).enumerated().map { k, name in
+            (name, { $0.cells[k] })
         }
-        for (s, sector) in context.sectors.enumerated() {
-            columns.append(("output_\(sector)", { $0.sectorOutput[s] }))
-        }
-        for (s, sector) in context.sectors.enumerated() {
-            columns.append(("employment_\(sector)", { $0.sectorEmployment[s] }))
-        }
-        let flows: [(String, KeyPath<CityFigures, Double> & Sendable)] = [
-            ("population_in", \CityFigures.populationIn), ("population_out", \CityFigures.populationOut),
-            ("capital_in", \CityFigures.capitalIn), ("capital_out", \CityFigures.capitalOut),
-            ("industry_in", \CityFigures.industryIn), ("industry_out", \CityFigures.industryOut),
-            ("industry_external_in", \CityFigures.industryExternalIn),
-            ("natural_growth", \CityFigures.naturalGrowth), ("urbanisation", \CityFigures.urbanisation),
-        ]
-        columns += flows.map { name, keyPath in (name, { $0[keyPath: keyPath] }) }
-        return columns
     }
 
     // MARK: - Resolving
