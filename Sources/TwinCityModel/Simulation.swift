@@ -144,6 +144,25 @@ public struct ConservationReport: Sendable, Equatable {
         let scale = max(abs(a), abs(b))
         return scale == 0 ? 0 : abs(a - b) / scale
     }
+
+    /// Relative error allowed for the identities that hold by construction.
+    public static let exactTolerance = 1e-9
+
+    /// Throws a `SimulationError` naming the tick, the year and the identity when an identity
+    /// that holds by construction is off by `exactTolerance` or more, the external account by
+    /// `externalTolerance` or more, or any of them is not a number (which `max` would drop).
+    public func check(tick: Int, year: Double, externalTolerance: Double) throws {
+        let identities: [(String, Double, Double)] = [
+            ("population", population, Self.exactTolerance), ("migration", migration, Self.exactTolerance),
+            ("capital", capital, Self.exactTolerance), ("industry", industry, Self.exactTolerance),
+            ("money", money, Self.exactTolerance), ("external account", external, externalTolerance),
+        ]
+        for (name, error, tolerance) in identities where !(error < tolerance) {
+            throw SimulationError(
+                tick: tick, year: year, city: nil,
+                message: "accounting identity broken: \(name) off by \(error) (relative; allowed below \(tolerance))")
+        }
+    }
 }
 
 /// Seconds spent in each part of the last tick `Simulation.step()` recorded, when
@@ -420,7 +439,8 @@ public final class Simulation {
         let report = Self.conservation(
             before: before, after: s.economy, flows: moved, equilibrium: eq,
             fund: effects.fundInvestment.reduce(0, +), outsideFunding: effects.outsideFunding, parameters: parameters, dt: dt)
-        assert(report.exact < 1e-9 && report.external < max(1e-9, parameters.equilibriumTolerance), "accounting identity broken at tick \(tick): \(report)")
+        // In every build, release included: a broken identity is a wrong result, not a slow one.
+        try report.check(tick: tick, year: pending.year, externalTolerance: max(1e-9, parameters.equilibriumTolerance))
         // Arrivals from elsewhere: pooled investment from other cities, relocation in,
         // industry from outside the region.
         let capitalIn = TickFlows.margins(moved.capital, cities: n).in

@@ -641,7 +641,8 @@ public final class TradeEquilibrium {
             best = min(best, last)
             lnp = mixer.next(from: current, mapped: mapped)
         }
-        // Undo the last price step, which was taken after the residual was measured.
+        // The loop ends on a price step taken after the last residual was measured: solve the
+        // wages for those prices, so that the prices and wages returned belong together.
         solveWages(lnp: lnp, lnw: &lnw)
         return iteration
     }
