@@ -169,8 +169,7 @@ struct PlotCommand: ParsableCommand {
                 try Gnuplot.render(chart, format: chosenFormat, to: output)
             } else if let flows, let year {
                 let chart = try FlowMap(run: run, kind: flows, year: year, top: top, net: !gross, title: title)
-                let yearText = year == year.rounded() ? String(Int(year)) : String(year)
-                output = try destination(default: "flows_\(flows)_\(yearText)\(gross ? "_gross" : "").\(chosenFormat.rawValue)")
+                output = try destination(default: "flows_\(flows)_\(RunSummary.year(year))\(gross ? "_gross" : "").\(chosenFormat.rawValue)")
                 try Gnuplot.render(chart, format: chosenFormat, to: output)
             } else {
                 return
@@ -209,7 +208,7 @@ struct PlotCommand: ParsableCommand {
     static func fileStem(variable: String, options: LineChart.Options) -> String {
         var parts = [variable]
         if let effect = options.effect { parts.append("effect_\(effect.rawValue)") }
-        if let year = options.indexYear { parts.append("index_" + (year == year.rounded() && abs(year) < 1e15 ? String(Int64(year)) : String(year))) }
+        if let year = options.indexYear { parts.append("index_" + RunSummary.year(year)) }
         if options.logScale { parts.append("log") }
         if options.facet { parts.append("facet") }
         return parts.joined(separator: "_")

@@ -55,9 +55,8 @@ final class PolicyTargetTests: XCTestCase {
 
     /// A run directory's CSV file as rows by column name.
     func table(_ run: URL, _ file: String) throws -> [[String: String]] {
-        let lines = try String(contentsOf: run.appendingPathComponent(file), encoding: .utf8).split(separator: "\n").map(String.init)
-        let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        return lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init))) }
+        let table = parseCSV(try String(contentsOf: run.appendingPathComponent(file), encoding: .utf8))
+        return table.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(table[0], $0)) }
     }
 
     /// A run's tables, read once.
@@ -175,6 +174,13 @@ final class PolicyTargetTests: XCTestCase {
                 if inside && listed.contains(key) { nowInside.append(text) }
             }
         }
+        // The hukou welfare sign (docs/POLICIES.md, below the outside table): residents lose a
+        // little where they live (rents of the growing cores) and the movers' wider choice,
+        // net of the costs they still pay, outweighs it.
+        let hukou = try WelfareComparison.compare(baseline.directory.path, folder.appendingPathComponent("hukou_reform").path).region
+        XCTAssertLessThan(hukou.total - hukou.mobility, 0, "stayers' part")
+        XCTAssertGreaterThan(hukou.mobility, -(hukou.total - hukou.mobility), "movers' part outweighs it")
+        XCTAssertGreaterThan(hukou.share, 0)
         if let path = ProcessInfo.processInfo.environment["TWINCITY_POLICY_MEASURES"] {
             try report.write(toFile: path, atomically: true, encoding: .utf8)
         }

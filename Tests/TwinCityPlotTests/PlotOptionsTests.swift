@@ -8,32 +8,11 @@ import TwinCityExport
 import TwinCityPlot
 import XCTest
 
-final class PlotOptionsTests: XCTestCase {
-    nonisolated(unsafe) static var fixtures: RunFixtures?
-
-    override class func setUp() {
-        super.setUp()
-        fixtures = try? RunFixtures()
-    }
-
-    override class func tearDown() {
-        fixtures?.remove()
-        fixtures = nil
-        super.tearDown()
-    }
-
-    func runs() throws -> RunFixtures {
-        try XCTUnwrap(Self.fixtures, "the baseline runs could not be written")
-    }
-
-    /// The rows of a run's CSV file as dictionaries by column name (the files' cells hold no
-    /// commas: numbers and ids).
+final class PlotOptionsTests: RunFixturesTestCase {
+    /// The rows of a run's CSV file as dictionaries by column name.
     func rows(_ run: URL, _ file: String) throws -> [[String: String]] {
-        let lines = try String(contentsOf: run.appendingPathComponent(file), encoding: .utf8).split(separator: "\n").map(String.init)
-        let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        return lines.dropFirst().map { line in
-            Dictionary(uniqueKeysWithValues: zip(header, line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)))
-        }
+        let table = parseCSV(try String(contentsOf: run.appendingPathComponent(file), encoding: .utf8))
+        return table.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(table[0], $0)) }
     }
 
     /// `variable` of `city` in cities.csv of `run`, by replication (0 for a single run) and year.

@@ -4,24 +4,7 @@ import Foundation
 import TwinCityPlot
 import XCTest
 
-final class PlotRenderingTests: XCTestCase {
-    nonisolated(unsafe) static var fixtures: RunFixtures?
-
-    override class func setUp() {
-        super.setUp()
-        fixtures = try? RunFixtures()
-    }
-
-    override class func tearDown() {
-        fixtures?.remove()
-        fixtures = nil
-        super.tearDown()
-    }
-
-    func runs() throws -> RunFixtures {
-        try XCTUnwrap(Self.fixtures, "the baseline runs could not be written")
-    }
-
+final class PlotRenderingTests: RunFixturesTestCase {
     /// A scratch folder for pictures, removed when the test ends.
     func scratch() throws -> URL {
         try scratchFolder()

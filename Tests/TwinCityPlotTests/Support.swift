@@ -90,6 +90,27 @@ final class RunFixtures: Sendable {
     }
 }
 
+/// A test class drawing from the baseline runs of `RunFixtures`, written once per class and
+/// removed when the class ends.
+class RunFixturesTestCase: XCTestCase {
+    nonisolated(unsafe) static var fixtures: RunFixtures?
+
+    override class func setUp() {
+        super.setUp()
+        fixtures = try? RunFixtures()
+    }
+
+    override class func tearDown() {
+        fixtures?.remove()
+        fixtures = nil
+        super.tearDown()
+    }
+
+    func runs() throws -> RunFixtures {
+        try XCTUnwrap(Self.fixtures, "the baseline runs could not be written")
+    }
+}
+
 /// Skips the test when gnuplot is not installed, or fails it on CI (`.ci/install-deps`
 /// installs it).
 func requireGnuplot() throws {
