@@ -16,6 +16,8 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sort_double.h>
 #include <gsl/gsl_vector.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_multifit.h>
 
 // GSL exposes its algorithm descriptors and version string as mutable globals, which Swift 6
 // strict concurrency refuses to read; these getters return the same pointers as functions.

@@ -26,6 +26,8 @@ struct TwinCity: AsyncParsableCommand {
             CompareCommand.self,
             ServeCommand.self,
             ReportCommand.self,
+            EstimateCommand.self,
+            HindcastCommand.self,
         ]
     )
 

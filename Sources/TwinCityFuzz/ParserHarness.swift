@@ -45,7 +45,8 @@ struct ContractViolation: Error, CustomStringConvertible {
 ///
 /// Layout (`root` is a fresh folder under the temporary directory):
 ///
-///     seeds/{cities,roles,links,groups}.csv       the roster read from the checkout
+///     seeds/{cities,roles,links,groups}.csv       the roster read from the checkout, and the
+///     seeds/estimates-2022.toml                   estimates the baseline names (also under scenarios/seeds/)
 ///     scenarios/baseline.toml                     the baseline, extended as "../baseline.toml"
 ///     scenarios/seeds/{cities,roles,links,groups}.csv  the roster as "../seeds/cities.csv" from policies/
 ///     scenarios/valid/*.csv                       the scenario tests' small roster ("../valid/cities.csv")
@@ -77,7 +78,7 @@ final class ParserHarness: Sendable {
         for folder in ["seeds", "scenarios/seeds", "scenarios/policies", "roster", "sweeps"] {
             try files.createDirectory(at: root.appendingPathComponent(folder), withIntermediateDirectories: true)
         }
-        for name in ["cities.csv", "roles.csv", "links.csv", "groups.csv"] {
+        for name in ["cities.csv", "roles.csv", "links.csv", "groups.csv", "estimates-2022.toml"] {
             let source = checkout.appendingPathComponent("seeds/\(name)")
             guard files.fileExists(atPath: source.path) else {
                 if name == "cities.csv" { throw ContractViolation(description: "no roster at \(source.path); run from the package root or set TWINCITY_FUZZ_ROOT") }

@@ -203,6 +203,11 @@ public struct ModelParameters: Sendable, Codable, Equatable {
     public var spilloverDecayHours: Double = 2.0
     /// Standard deviation of the yearly Gaussian shock to ln Abar.
     public var productivityShockSD: Double = 0.01
+    /// Relative productivity drift d_i of each city, log points per year, by roster id: added
+    /// to g in every sector of city i (MODEL.md §3.5). Estimated from the history panel
+    /// (`twincity estimate`, MODEL.md §10) and read from an estimates file; a city not named
+    /// drifts by 0.
+    public var productivityDrift: [String: Double] = [:]
 
     // MARK: Agents (§3.2)
     public var decisionRule: DecisionRuleKind = .tournament

@@ -5,10 +5,11 @@ import TwinCityGSL
 
 /// Evolution of exogenous productivity Abar_i^s over a tick of dt years:
 ///
-///     ln Abar_i^s += g·dt + ψ·dt·Σ_j ω_ij max(0, ln Abar_j^s − ln Abar_i^s) + boost_i^s·dt
+///     ln Abar_i^s += (g + d_i)·dt + ψ·dt·Σ_j ω_ij max(0, ln Abar_j^s − ln Abar_i^s) + boost_i^s·dt
 ///                    + σ_A·√dt·ε_i^s,     ω_ij = exp(−t_ij/t_A) / Σ_{k≠i} exp(−t_ik/t_A)
 ///
-/// Spillovers let a city catch up with better-connected, more productive cities; they never
+/// d_i is the city's estimated relative drift (`ModelParameters.productivityDrift`, 0 unless
+/// an estimates file sets it). Spillovers let a city catch up with better-connected, more productive cities; they never
 /// pull a leader down. ε_i^s are standard normal draws from city i's own generator, seeded
 /// `RandomGenerator.streamSeed(master: seed, index: i)`, drawn in sector order each tick —
 /// so results do not depend on thread count or evaluation order.
@@ -20,11 +21,19 @@ public final class ProductivityProcess {
     public private(set) var weights: [Double]
     /// The streams `advance(_:dt:boost:)` draws from (a simulation passes its state's own).
     let ownStreams: ShockStreams
+    /// Relative drift d_i of each city, log points per year.
+    public let drift: [Double]
 
-    public init(cities n: Int, sectors sCount: Int, travelTimes: [Double], parameters: ModelParameters, seed: UInt64) {
+    /// `drift` gives d_i per city in roster order (nil: all 0).
+    public init(
+        cities n: Int, sectors sCount: Int, travelTimes: [Double], parameters: ModelParameters, seed: UInt64,
+        drift: [Double]? = nil
+    ) {
+        precondition(drift == nil || drift!.count == n, "one drift per city")
         self.n = n
         self.sCount = sCount
         self.parameters = parameters
+        self.drift = drift ?? Array(repeating: 0, count: n)
         weights = Self.spilloverWeights(travelTimes: travelTimes, cities: n, decayHours: parameters.spilloverDecayHours)
         ownStreams = ShockStreams(cities: n, seed: seed)
     }
@@ -69,7 +78,7 @@ public final class ProductivityProcess {
                         if gap > 0 { catchUp += weights[i * n + j] * gap }
                     }
                 }
-                var change = p.productivityGrowth * dt + p.spilloverRate * dt * catchUp + (boost?[v] ?? 0) * dt
+                var change = (p.productivityGrowth + drift[i]) * dt + p.spilloverRate * dt * catchUp + (boost?[v] ?? 0) * dt
                 // Always draw, even with a zero scale, so one parameter does not shift the streams.
                 let shock = generators[i].gaussian()
                 change += shockScale * shock

@@ -257,9 +257,17 @@ public final class Simulation {
         equilibriumSolver = TradeEquilibrium(structure: setup.structure)
         let migration = Migration(structure: setup.structure, cities: setup.cities, parameters: parameters)
         flows = try FlowIntegrator(cities: n, sectors: sCount, parameters: parameters, migration: migration)
+        let ids = setup.structure.cityIDs
+        if let unknown = parameters.productivityDrift.keys.sorted().first(where: { !ids.contains($0) }) {
+            throw ParameterError(parameter: "productivity_drift", message: "city '\(unknown)' is not in the roster")
+        }
+        if let (city, value) = parameters.productivityDrift.sorted(by: { $0.key < $1.key }).first(where: { !$0.value.isFinite || abs($0.value) > 0.5 }) {
+            throw ParameterError(parameter: "productivity_drift", message: "city '\(city)': \(value) is not a drift in [−0.5, 0.5] log points per year")
+        }
         productivity = ProductivityProcess(
             cities: n, sectors: sCount, travelTimes: setup.structure.travelTimes,
-            parameters: parameters, seed: settings.seed)
+            parameters: parameters, seed: settings.seed,
+            drift: ids.map { parameters.productivityDrift[$0] ?? 0 })
         neutralEffects = PolicyEffects(cities: n, sectors: sCount, maxSubsidy: parameters.maxSubsidy)
         builtNetwork = neutralEffects.networkSignature
         keepsRelocations = policies.contains { $0 is TaxSharingPolicy }

@@ -38,13 +38,17 @@ public struct Scenario: Sendable {
     /// (a parent file's first), their ids checked against the roster and the sectors; empty
     /// for a core–periphery scenario. Pass them to `Simulation(…, policies:)`.
     public var policies: [any Policy]
+    /// The estimates file the scenario's `estimates` key names, read against the roster (its
+    /// drifts are already in `parameters.productivityDrift`); `nil` without the key.
+    public var estimates: Estimates?
 
     /// Creates a scenario from its parts; `ScenarioLoader.load` is the usual way to get one.
     public init(
         path: String, name: String, description: String, kind: ScenarioKind,
         settings: SimulationSettings, parameters: ModelParameters, replications: Int,
-        resolved: [String: ScenarioValue], policies: [any Policy] = []
+        resolved: [String: ScenarioValue], policies: [any Policy] = [], estimates: Estimates? = nil
     ) {
+        self.estimates = estimates
         self.path = path
         self.name = name
         self.description = description

@@ -14,7 +14,7 @@ public enum ScenarioLoader {
     public static let defaultRoster = "seeds/cities.csv"
 
     /// Keys allowed at the top level of a scenario file.
-    static let topLevelKeys = ["schema", "name", "description", "kind", "roster", "extends", "time", "run", "model", "core_periphery", "policy"]
+    static let topLevelKeys = ["schema", "name", "description", "kind", "roster", "estimates", "extends", "time", "run", "model", "core_periphery", "policy"]
     static let kinds = ["region", "core_periphery"]
     static let timeKeys = ["start", "end", "dt"]
     static let runKeys = ["seed", "replications"]
@@ -90,6 +90,8 @@ public enum ScenarioLoader {
         var policies: [any Policy] = []
         var resolvedPolicies: [ScenarioValue] = []
         var rosterErrors: [InputError] = []
+        var loadedRoster: Roster?
+        var estimates: Estimates?
         switch kindName {
         case "region":
             if root["core_periphery"] != nil {
@@ -100,9 +102,11 @@ public enum ScenarioLoader {
             kind = roster.map { .region(rosterPath: $0) }
             let policyNode = root[ScenarioSource.policyKey]
             var checks = PolicyChecks(cities: nil, zones: nil, sectors: parameters.sectors.map(\.id), years: fileYears)
-            if let rosterPath = roster, readsRoster || policyNode != nil {
+            let estimatesNode = root["estimates"]
+            if let rosterPath = roster, readsRoster || policyNode != nil || estimatesNode != nil {
                 do {
                     let loaded = try RosterLoader.load(cities: rosterPath)
+                    loadedRoster = loaded
                     let cities = loaded.cities
                     if let problem = InputLimits.rosterProblem(cities: cities.count, sectors: parameters.sectors.count) {
                         reader.fail(["roster"], "roster \(rosterPath): " + problem)
@@ -121,12 +125,26 @@ public enum ScenarioLoader {
             if let policyNode {
                 (policies, resolvedPolicies) = readPolicies(policyNode, checks: checks, &reader)
             }
+            if let estimatesNode, let path = readEstimatesPath(estimatesNode, &reader), let loadedRoster {
+                do {
+                    let read = try EstimatesFile.read(path, roster: loadedRoster)
+                    parameters.productivityDrift = read.drift
+                    estimates = read
+                } catch let error as InputError {
+                    rosterErrors.append(error)
+                } catch let errors as InputErrors {
+                    rosterErrors.append(contentsOf: errors.errors)
+                }
+            }
         case "core_periphery":
             if root["roster"] != nil {
                 reader.fail(["roster"], "applies to kind = \"region\" only; a core_periphery scenario has two model cities, not a roster")
             }
             if root["model"] != nil {
                 reader.fail(["model"], "applies to kind = \"region\" only; a core_periphery scenario derives its model parameters from [core_periphery]")
+            }
+            if root["estimates"] != nil {
+                reader.fail(["estimates"], "applies to kind = \"region\" only; the core_periphery model has no roster to estimate drifts for")
             }
             if root[ScenarioSource.policyKey] != nil {
                 reader.fail([ScenarioSource.policyKey], "policies apply to kind = \"region\" only; the core_periphery model has no city governments or roster for them to act on")
@@ -163,11 +181,29 @@ public enum ScenarioLoader {
             name: name, description: description, kind: kind, settings: settings,
             parameters: parameters, replications: replications)
         if case .region = kind { resolved[ScenarioSource.policyKey] = .array(resolvedPolicies) }
+        if let estimates {
+            resolved["estimates"] = .string(URL(fileURLWithPath: estimates.path).standardizedFileURL.path)
+            resolved["productivity_drift"] = .table(estimates.drift.mapValues(ScenarioValue.number))
+        }
         resolved["overrides"] = .array(overrides.map(ScenarioValue.string))
         resolved["extends"] = .array(source.parents.map(ScenarioValue.string))
         return Scenario(
             path: path, name: name, description: description, kind: kind, settings: settings,
-            parameters: parameters, replications: replications, resolved: resolved, policies: policies)
+            parameters: parameters, replications: replications, resolved: resolved, policies: policies,
+            estimates: estimates)
+    }
+
+    /// The `estimates` file as an absolute path, relative paths taken from the folder of the
+    /// file that writes the key (the current directory for `--set`), as `roster`.
+    private static func readEstimatesPath(_ node: TOMLNode, _ reader: inout TableReader) -> String? {
+        guard let given = reader.string(node, at: ["estimates"], nonEmpty: true) else { return nil }
+        let base = reader.positions[["estimates"]]?.folder ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let path = URL(fileURLWithPath: given, relativeTo: base).standardizedFileURL.path
+        guard FileManager.default.fileExists(atPath: path) else {
+            reader.fail(["estimates"], "estimates file not found: \(path) (a relative path is taken from the folder of the file that sets it)")
+            return nil
+        }
+        return path
     }
 
     /// `[time].start` and `.end` as the files give them (defaults for what they leave out), or

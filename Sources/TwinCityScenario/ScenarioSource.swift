@@ -81,13 +81,14 @@ struct ScenarioSource {
     }
 
     /// The parsed file; a missing file or a TOML syntax error is thrown with its position.
-    private static func parse(_ path: String) throws -> TOMLDocument {
+    /// Parses a TOML file; `what` names the kind of file in errors ("scenario file").
+    static func parse(_ path: String, what: String = "scenario file") throws -> TOMLDocument {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-            throw InputError(file: path, message: "scenario file not found")
+            throw InputError(file: path, message: "\(what) not found")
         }
         guard !isFolder.boolValue else {
-            throw InputError(file: path, message: "is a folder; expected a scenario file (.toml)")
+            throw InputError(file: path, message: "is a folder; expected a \(what) (.toml)")
         }
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw InputError(file: path, message: "cannot be read as UTF-8 text")

@@ -17,6 +17,7 @@ final class EnsembleRunTests: XCTestCase {
     func shortBaseline(in folder: URL, end: Int = 2024, edit: (String) -> String = { $0 }) throws -> URL {
         var text = try String(contentsOf: root.appendingPathComponent("scenarios/baseline.toml"), encoding: .utf8)
         text = text.replacingOccurrences(of: "\"../seeds/cities.csv\"", with: "\"\(root.appendingPathComponent("seeds/cities.csv").path)\"")
+        text = text.replacingOccurrences(of: "\"../seeds/estimates-2022.toml\"", with: "\"\(root.appendingPathComponent("seeds/estimates-2022.toml").path)\"")
         XCTAssertTrue(text.contains("\nend = 2035"), "the baseline's end year is where the test expects it")
         text = text.replacingOccurrences(of: "\nend = 2035", with: "\nend = \(end)")
         let url = folder.appendingPathComponent("short.toml")

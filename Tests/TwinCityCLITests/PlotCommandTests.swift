@@ -11,6 +11,7 @@ final class PlotCommandTests: XCTestCase {
         let folder = try scratchFolder()
         var text = try String(contentsOf: root.appendingPathComponent("scenarios/baseline.toml"), encoding: .utf8)
         text = text.replacingOccurrences(of: "\"../seeds/cities.csv\"", with: "\"\(root.appendingPathComponent("seeds/cities.csv").path)\"")
+        text = text.replacingOccurrences(of: "\"../seeds/estimates-2022.toml\"", with: "\"\(root.appendingPathComponent("seeds/estimates-2022.toml").path)\"")
         text = text.replacingOccurrences(of: "\nend = 2035", with: "\nend = 2024")
         let scenario = folder.appendingPathComponent("short.toml")
         try text.write(to: scenario, atomically: true, encoding: .utf8)

@@ -18,6 +18,7 @@ final class RunCommandTests: XCTestCase {
     func baselineCopy(in folder: URL, named name: String, edit: (String) -> String = { $0 }) throws -> URL {
         var text = try String(contentsOf: root.appendingPathComponent("scenarios/baseline.toml"), encoding: .utf8)
         text = text.replacingOccurrences(of: "\"../seeds/cities.csv\"", with: "\"\(root.appendingPathComponent("seeds/cities.csv").path)\"")
+        text = text.replacingOccurrences(of: "\"../seeds/estimates-2022.toml\"", with: "\"\(root.appendingPathComponent("seeds/estimates-2022.toml").path)\"")
         let url = folder.appendingPathComponent(name)
         try edit(text).write(to: url, atomically: true, encoding: .utf8)
         return url

@@ -68,8 +68,14 @@ final class ScenarioLoaderTests: XCTestCase {
         XCTAssertEqual(scenario.settings, SimulationSettings(startYear: 2020, endYear: 2035, dt: 1, seed: 20200710))
         XCTAssertEqual(scenario.settings.tickCount, 15)
         XCTAssertEqual(scenario.replications, 1)
-        // No policy and no override: every parameter is the model's default.
-        XCTAssertEqual(scenario.parameters, ModelParameters())
+        // No policy and no override: every parameter is the model's default, except the
+        // drifts of the estimates file, which every city of the roster has.
+        var defaults = ModelParameters()
+        defaults.productivityDrift = scenario.parameters.productivityDrift
+        XCTAssertEqual(scenario.parameters, defaults)
+        XCTAssertEqual(scenario.estimates?.path, shipped("seeds/estimates-2022.toml"))
+        XCTAssertEqual(Set(scenario.parameters.productivityDrift.keys), Set(try RosterLoader.load(cities: shipped("seeds/cities.csv")).cities.map(\.id)))
+        XCTAssertEqual(scenario.parameters.productivityDrift["chongqing_core"], scenario.parameters.productivityDrift["chongqing_rest"])
         XCTAssertEqual(scenario.parameters.decisionRule, .tournament)
         XCTAssertEqual(resolved(scenario.resolved, "roster"), .string(shipped("seeds/cities.csv")))
         XCTAssertEqual(resolved(scenario.resolved, "run", "seed"), .integer(20200710))

@@ -1,0 +1,93 @@
+// The estimates file `twincity estimate` writes and a scenario's `estimates` key reads: the
+// drifts of each city's productivity fitted to the history panel (docs/MODEL.md §10).
+import Foundation
+import TwinCityModel
+
+/// The parts of an estimates file a run uses.
+public struct Estimates: Sendable, Equatable {
+    /// The file as given.
+    public var path: String
+    /// Relative productivity drift d_i by roster city id, log points a year (a group's value
+    /// is given to each of its members).
+    public var drift: [String: Double]
+    /// Standard error of each drift, log points a year (`[standard_error]`), for
+    /// parameter-uncertainty ensembles.
+    public var standardError: [String: Double]
+    /// Last year of the panel the drifts were fitted to.
+    public var through: Int
+    /// Ids in the file that the roster does not have (not used).
+    public var unused: [String] = []
+}
+
+/// Reads and writes estimates files.
+///
+/// Format (TOML): `schema = 1`, `kind = "estimates"`, `through` (the last panel year fitted,
+/// at most 2022), `[drift]` (one key per roster city or group, log points a year, in
+/// [−0.5, 0.5]; an id the roster lacks is not used, but a file naming none of its cities is
+/// refused) and `[standard_error]` (the same keys, ≥ 0). The tables `[moments]`,
+/// `[fit]` and the string keys `history` and `method` describe the fit and are not read
+/// back. docs/SCENARIOS.md, "Estimates".
+public enum EstimatesFile {
+    static let topLevelKeys = ["schema", "kind", "history", "method", "through", "window", "horizon", "drift", "standard_error", "moments", "fit"]
+
+    /// Reads `path` against `roster`; every problem is reported with file, line and key.
+    public static func read(_ path: String, roster: Roster) throws -> Estimates {
+        let document = try ScenarioSource.parse(path, what: "estimates file")
+        let folder = URL(fileURLWithPath: path).absoluteURL.deletingLastPathComponent()
+        var reader = TableReader(file: path, positions: document.positions.mapValues {
+            SourceLocation(file: path, rank: 0, line: $0.line, column: $0.column, folder: folder)
+        })
+        let root = document.root
+        reader.rejectUnknownKeys(root, at: [], allowed: topLevelKeys, context: "an estimates file")
+        if let node = root["schema"] {
+            _ = reader.integer(node, at: ["schema"], in: 1...1)
+        } else {
+            reader.fail(["schema"], "missing; an estimates file starts with schema = 1")
+        }
+        if let node = root["kind"] {
+            _ = reader.choice(node, at: ["kind"], among: ["estimates"])
+        } else {
+            reader.fail(["kind"], "missing; expected kind = \"estimates\"")
+        }
+        var through = HistoryPanel.lastYear
+        if let node = root["through"] {
+            through = reader.integer(node, at: ["through"], in: HistoryPanel.firstYear...HistoryPanel.lastYear) ?? through
+        } else {
+            reader.fail(["through"], "missing; the last panel year the drifts were fitted to")
+        }
+        let ids = roster.cities.map(\.id) + roster.groups.map(\.id)
+        var skipped = Set<String>()
+        func cityTable(_ key: String, range: String, admits: (Double) -> Bool) -> [String: Double] {
+            guard let node = root[key] else {
+                reader.fail([key], "missing; expected a [\(key)] table with one value per city")
+                return [:]
+            }
+            guard let table = reader.table(node, at: [key]) else { return [:] }
+            var values: [String: Double] = [:]
+            for id in reader.orderedKeys(table, at: [key]) {
+                guard let cell = table[id] else { continue }
+                guard let value = reader.number(cell, at: [key, id], expected: "in \(range) (log points per year)", admits: admits) else { continue }
+                // A city the roster does not have is not used, so that a scenario extending
+                // the baseline runs on another roster (`--set roster=…`); the cities it does
+                // have keep their drifts, the others drift by 0.
+                guard ids.contains(id) else {
+                    skipped.insert(id)
+                    continue
+                }
+                if let group = roster.groups.first(where: { $0.id == id }) {
+                    for member in group.members { values[member] = value }
+                } else {
+                    values[id] = value
+                }
+            }
+            return values
+        }
+        let drift = cityTable("drift", range: "[−0.5, 0.5]") { abs($0) <= 0.5 }
+        let errors = cityTable("standard_error", range: "[0, 0.5]") { $0 >= 0 && $0 <= 0.5 }
+        if drift.isEmpty, reader.errors.isEmpty, !skipped.isEmpty {
+            reader.fail(["drift"], "names no city of the roster (it names \(TableReader.list(skipped.sorted().map { "'\($0)'" }))); the estimates were fitted to another roster")
+        }
+        try InputErrors.throwIfAny(reader.errors)
+        return Estimates(path: path, drift: drift, standardError: errors, through: through, unused: skipped.sorted())
+    }
+}
