@@ -31,6 +31,8 @@ struct EnsembleRun {
     let force: Bool
     /// No progress on standard error.
     let quiet: Bool
+    /// With `--parameter-uncertainty`: the drifts each replication draws from its own seed.
+    var uncertainDrifts: [EstimatedDrift]? = nil
 
     /// Runs the ensemble and prints its summary on standard output.
     ///
@@ -99,8 +101,12 @@ struct EnsembleRun {
         _ index: Int, writer: EnsembleDirectoryWriter, pool: ReplicationPool, interrupts: InterruptMonitor
     ) throws {
         let replica = try writer.replication(index)
+        var replicaParameters = parameters
+        if let uncertainDrifts {
+            replicaParameters.productivityDrift = ParameterUncertainty.drawDrifts(uncertainDrifts, seed: replica.settings.seed)
+        }
         let simulation = try Simulation(
-            setup: setup, parameters: parameters, settings: replica.settings, policies: scenario.policies)
+            setup: setup, parameters: replicaParameters, settings: replica.settings, policies: scenario.policies)
         var first: RunSummary.Year?
         var last: RunSummary.Year?
         try simulation.run { record in

@@ -50,12 +50,26 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Do not report progress on standard error.")
     var quiet = false
 
+    /// Draw each replication's productivity drifts from the estimates' standard errors.
+    @Flag(help: "Draw each replication's productivity drifts from the standard errors of the scenario's estimates file (docs/MODEL.md §10).")
+    var parameterUncertainty = false
+
     /// `--replications` and `--jobs`: more than one replication makes an ensemble.
     @OptionGroup(title: "Ensembles")
     var ensemble: EnsembleOptions
 
+    /// The drifts `--parameter-uncertainty` draws from: the scenario's estimates.
+    static func uncertainDrifts(of scenario: Scenario) throws -> [EstimatedDrift] {
+        guard let estimates = scenario.estimates else {
+            throw HistoryInputError(message: "\(scenario.path): --parameter-uncertainty draws the drifts of an estimates file, and this scenario names none (key estimates, docs/SCENARIOS.md)")
+        }
+        return estimates.units
+    }
+
     func run() throws {
-        let scenario = try ScenarioLoader.load(path: self.scenario, seed: seed, overrides: overrides)
+        var scenario = try ScenarioLoader.load(path: self.scenario, seed: seed, overrides: overrides)
+        let uncertainDrifts = try parameterUncertainty ? Self.uncertainDrifts(of: scenario) : nil
+        if uncertainDrifts != nil { scenario.resolved["parameter_uncertainty"] = .bool(true) }
         // A name from the file picks only a folder inside runs/ (PathSlug).
         let directory = out ?? PathSlug.path(in: "runs", for: scenario.name)
         let replications = ensemble.replicationCount(for: scenario)
@@ -69,12 +83,17 @@ struct RunCommand: ParsableCommand {
         if replications > 1 {
             try EnsembleRun(
                 scenario: scenario, setup: setup, parameters: parameters, replications: replications,
-                jobs: ensemble.jobCount, directory: directory, force: force, quiet: quiet
+                jobs: ensemble.jobCount, directory: directory, force: force, quiet: quiet,
+                uncertainDrifts: uncertainDrifts
             ).run()
             return
         }
         let settings = scenario.settings
-        let simulation = try Simulation(setup: setup, parameters: parameters, settings: settings, policies: scenario.policies)
+        var runParameters = parameters
+        if let uncertainDrifts {
+            runParameters.productivityDrift = ParameterUncertainty.drawDrifts(uncertainDrifts, seed: settings.seed)
+        }
+        let simulation = try Simulation(setup: setup, parameters: runParameters, settings: settings, policies: scenario.policies)
 
         let interrupts = InterruptMonitor()
         defer { interrupts.uninstall() }

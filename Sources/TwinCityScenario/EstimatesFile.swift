@@ -17,6 +17,9 @@ public struct Estimates: Sendable, Equatable {
     public var through: Int
     /// Ids in the file that the roster does not have (not used).
     public var unused: [String] = []
+    /// Each `[drift]` entry the roster has, in file order, with its cities and standard error
+    /// (0 when `[standard_error]` lacks it): what `--parameter-uncertainty` draws from.
+    public var units: [EstimatedDrift] = []
 }
 
 /// Reads and writes estimates files.
@@ -57,7 +60,7 @@ public enum EstimatesFile {
         }
         let ids = roster.cities.map(\.id) + roster.groups.map(\.id)
         var skipped = Set<String>()
-        func cityTable(_ key: String, range: String, admits: (Double) -> Bool) -> [String: Double] {
+        func cityTable(_ key: String, range: String, order: inout [String], admits: (Double) -> Bool) -> [String: Double] {
             guard let node = root[key] else {
                 reader.fail([key], "missing; expected a [\(key)] table with one value per city")
                 return [:]
@@ -74,6 +77,7 @@ public enum EstimatesFile {
                     skipped.insert(id)
                     continue
                 }
+                order.append(id)
                 if let group = roster.groups.first(where: { $0.id == id }) {
                     for member in group.members { values[member] = value }
                 } else {
@@ -82,12 +86,18 @@ public enum EstimatesFile {
             }
             return values
         }
-        let drift = cityTable("drift", range: "[−0.5, 0.5]") { abs($0) <= 0.5 }
-        let errors = cityTable("standard_error", range: "[0, 0.5]") { $0 >= 0 && $0 <= 0.5 }
+        var order: [String] = []
+        let drift = cityTable("drift", range: "[−0.5, 0.5]", order: &order) { abs($0) <= 0.5 }
+        var errorOrder: [String] = []
+        let errors = cityTable("standard_error", range: "[0, 0.5]", order: &errorOrder) { $0 >= 0 && $0 <= 0.5 }
+        let units = order.map { id in
+            let cities = roster.groups.first { $0.id == id }?.members ?? [id]
+            return EstimatedDrift(id: id, cities: cities, drift: drift[cities[0]] ?? 0, standardError: errors[cities[0]] ?? 0)
+        }
         if drift.isEmpty, reader.errors.isEmpty, !skipped.isEmpty {
             reader.fail(["drift"], "names no city of the roster (it names \(TableReader.list(skipped.sorted().map { "'\($0)'" }))); the estimates were fitted to another roster")
         }
         try InputErrors.throwIfAny(reader.errors)
-        return Estimates(path: path, drift: drift, standardError: errors, through: through, unused: skipped.sorted())
+        return Estimates(path: path, drift: drift, standardError: errors, through: through, unused: skipped.sorted(), units: units)
     }
 }

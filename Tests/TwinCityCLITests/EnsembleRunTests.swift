@@ -172,4 +172,35 @@ final class EnsembleRunTests: XCTestCase {
         XCTAssertTrue(message.contains("interrupted by SIGINT; nothing written to"), message)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["long.toml"])
     }
+
+    /// `--parameter-uncertainty`: each replication draws its drifts from its own seed, so the
+    /// directory is byte for byte the same with 1 and 2 jobs, and differs from the ensemble
+    /// with the point estimates.
+    func testParameterUncertaintyIsTheSameWhateverTheNumberOfJobs() throws {
+        let folder = try scratch()
+        let scenario = try shortBaseline(in: folder, end: 2023)
+        let runs = ["one", "two", "point"].map { folder.appendingPathComponent($0) }
+        for (run, extra) in zip(runs, [["--parameter-uncertainty", "--jobs", "1"], ["--parameter-uncertainty", "--jobs", "2"], ["--jobs", "2"]]) {
+            let result = try TwinCityProcess.run(["run", scenario.path, "--replications", "3", "--out", run.path, "--quiet"] + extra)
+            XCTAssertEqual(result.status, 0, result.standardError)
+        }
+        for file in ["cities.csv", "region.csv", "summary.csv", "flows_population.csv"] {
+            XCTAssertEqual(try Data(contentsOf: runs[0].appendingPathComponent(file)), try Data(contentsOf: runs[1].appendingPathComponent(file)),
+                           "\(file) is byte for byte the same with 1 and 2 jobs")
+        }
+        XCTAssertNotEqual(try Data(contentsOf: runs[0].appendingPathComponent("cities.csv")), try Data(contentsOf: runs[2].appendingPathComponent("cities.csv")),
+                          "drawn drifts change the run")
+        XCTAssertEqual(((try manifest(runs[0]))["scenario"] as? [String: Any])?["parameter_uncertainty"] as? Bool, true)
+    }
+
+    func testParameterUncertaintyNeedsAnEstimatesFile() throws {
+        let folder = try scratch()
+        let scenario = try shortBaseline(in: folder) { text in
+            text.components(separatedBy: "\n").filter { !$0.hasPrefix("estimates = ") }.joined(separator: "\n")
+        }
+        let result = try TwinCityProcess.run(["run", scenario.path, "--parameter-uncertainty", "--out", folder.appendingPathComponent("r").path, "--quiet"])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertEqual(result.standardError, "twincity: error: \(scenario.path): --parameter-uncertainty draws the drifts of an estimates file, and this scenario names none (key estimates, docs/SCENARIOS.md)\n")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("r").path))
+    }
 }
