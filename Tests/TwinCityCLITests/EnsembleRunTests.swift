@@ -204,3 +204,66 @@ final class EnsembleRunTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("r").path))
     }
 }
+
+/// The shipped estimates file is what `twincity estimate` writes from the shipped panel and
+/// baseline: a change to the model or the panel that moves the fit shows up here, and the
+/// file is regenerated with the command in seeds/README.md.
+final class ShippedEstimatesTests: XCTestCase {
+    func testTheShippedEstimatesAreWhatTheCommandWrites() throws {
+        let root = TwinCityProcess.packageRoot
+        let folder = try scratchFolder()
+        let out = folder.appendingPathComponent("estimates-2022.toml")
+        let result = try TwinCityProcess.run(
+            ["estimate", "--history", "seeds/history.csv", "--scenario", "scenarios/baseline.toml", "--through", "2022", "--out", out.path],
+            in: root)
+        XCTAssertEqual(result.status, 0, result.standardError)
+        XCTAssertEqual(try String(contentsOf: out, encoding: .utf8),
+                       try String(contentsOf: root.appendingPathComponent("seeds/estimates-2022.toml"), encoding: .utf8))
+        XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("estimates-2022-residuals.csv"), encoding: .utf8),
+                       try String(contentsOf: root.appendingPathComponent("seeds/estimates-2022-residuals.csv"), encoding: .utf8))
+        XCTAssertTrue(result.standardOutput.contains("liangshan  "), result.standardOutput)
+    }
+}
+
+/// `twincity hindcast` as a user runs it: the error table, the CSV of every forecast, and the
+/// refusal of a fitting window that would overlap the test years.
+final class HindcastCommandTests: XCTestCase {
+    func testTheTableAndTheCSVHoldEveryForecast() throws {
+        let root = TwinCityProcess.packageRoot
+        let out = try scratchFolder().appendingPathComponent("hindcast.csv")
+        let result = try TwinCityProcess.run(["hindcast", "--out", out.path], in: root)
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let lines = result.standardOutput.components(separatedBy: "\n")
+        XCTAssertEqual(lines[0], "mean absolute error, percentage points (fit 2011–2020, test 2021–2022):")
+        XCTAssertEqual(lines[1].split(separator: " ").map(String.init),
+                       ["variable", "n", "model", "model_without_drift", "persistence", "own_trend", "region_mean"])
+        let records = parseCSV(try String(contentsOf: out, encoding: .utf8)).filter { $0 != [""] && !$0.isEmpty }
+        let header = records[0]
+        let rowsByName = records.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
+        XCTAssertEqual(header, ["unit", "year", "variable", "data", "model", "model_without_drift", "persistence", "own_trend", "region_mean"])
+        // Every GDP share forecast adds up to 100 over the units of its year, like the data.
+        for year in ["2021", "2022"] {
+            let rows = rowsByName.filter { $0["year"] == year && $0["variable"] == "gdp_share_pct" }
+            XCTAssertFalse(rows.isEmpty)
+            for column in ["data", "model", "model_without_drift", "persistence", "own_trend"] {
+                XCTAssertEqual(rows.reduce(0) { $0 + Double($1[column]!)! }, 100, accuracy: 1e-4, "\(column) \(year)")
+            }
+        }
+        // The table's model error is the mean of the CSV's absolute errors.
+        let shares = rowsByName.filter { $0["variable"] == "gdp_share_pct" }
+        let mae = shares.reduce(0) { $0 + abs(Double($1["model"]!)! - Double($1["data"]!)!) } / Double(shares.count)
+        let cells = lines[2].split(separator: " ").map(String.init)
+        XCTAssertEqual(cells[0], "gdp_share_pct")
+        XCTAssertEqual(Double(cells[2])!, mae, accuracy: 1e-4)
+    }
+
+    func testAFitReachingTheTestYearsIsRefused() throws {
+        let result = try TwinCityProcess.run(["hindcast", "--fit", "2011-2021"])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.standardError.contains("--fit: the model forecasts from its 2020 calibration, so the fitting window must end by 2020"), result.standardError)
+        let late = try TwinCityProcess.run(["estimate", "--through", "2023", "--out", "/tmp/never-written.toml"])
+        XCTAssertEqual(late.status, 2)
+        XCTAssertTrue(late.standardError.contains("statistics after 2022 are held back"), late.standardError)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "/tmp/never-written.toml"))
+    }
+}
