@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import TwinCityModel
+import TwinCityPlot
 import TwinCityScenario
 
 struct HindcastCommand: ParsableCommand {
@@ -16,7 +17,7 @@ struct HindcastCommand: ParsableCommand {
             Naive forecasts: persistence (2020 shares; each unit's 2020 growth), the unit's own \
             trend (its mean relative growth over --fit added to the region's mean growth), and \
             the region's mean growth for every unit. Prints the mean absolute errors and writes \
-            every forecast to --out (CSV). The model starts from 2020, so the test years are \
+            every forecast to --out (CSV) and, with --plot, a picture of each GDP-share forecast's error against the published share. The model starts from 2020, so the test years are \
             2021 onwards and --fit must end by 2020. docs/VALIDATION.md.
             """
     )
@@ -39,6 +40,9 @@ struct HindcastCommand: ParsableCommand {
     @Option(help: ArgumentHelp("CSV file with every forecast.", valueName: "file"))
     var out: String?
 
+    @Option(help: ArgumentHelp("Picture of the GDP-share forecast errors (.png or .svg; needs gnuplot).", valueName: "file"))
+    var plot: String?
+
     mutating func validate() throws {
         let fitYears = try parseYearRange(fit, option: "--fit")
         let testYears = try parseYearRange(test, option: "--test")
@@ -49,6 +53,13 @@ struct HindcastCommand: ParsableCommand {
             throw ValidationError("--test: the model starts in 2020, so test years begin in 2021 at the earliest; found '\(test)'")
         }
         guard (1...50).contains(horizon) else { throw ValidationError("--horizon: expected 1–50 model years, found \(horizon)") }
+        if let plot, Self.format(of: plot) == nil {
+            throw ValidationError("--plot: expected a file ending in .png or .svg, found '\(plot)'")
+        }
+    }
+
+    static func format(of path: String) -> PlotFormat? {
+        PlotFormat(rawValue: URL(fileURLWithPath: path).pathExtension.lowercased())
     }
 
     /// The three variables compared.
@@ -69,6 +80,7 @@ struct HindcastCommand: ParsableCommand {
         let fitYears = try parseYearRange(fit, option: "--fit")
         let testYears = try parseYearRange(test, option: "--test")
         if let out { try OutputPath.checkFile(out, option: "--out") }
+        if let plot { try OutputPath.checkFile(plot, option: "--plot") }
         let historyPath = try DefaultPaths.resolve(history, default: "seeds/history.csv", option: "--history")
         let scenarioPath = try DefaultPaths.resolve(scenario, default: "scenarios/baseline.toml", option: "--scenario")
         let fitted = try HistoryFit.fit(scenarioPath: scenarioPath, historyPath: historyPath, window: fitYears, horizon: horizon)
@@ -176,6 +188,23 @@ struct HindcastCommand: ParsableCommand {
             }
             try writeAtomically(csv, to: out, option: "--out")
             text += "wrote \(out)\n"
+        }
+        if let plot, let format = Self.format(of: plot) {
+            // Each GDP-share forecast's error against the published share: the shares span
+            // 0.5–35 %, their errors a few hundredths, so the errors are what is drawn.
+            let shares = rows.filter { $0.variable == .gdpShare }
+            let shown = [(0, "model"), (1, "model without drift"), (2, "persistence"), (3, "own trend")]
+            var groups: [(label: String, points: [(x: Double, y: Double)])] = [("data (no error)", shares.map { ($0.data, 0) })]
+            for (m, label) in shown {
+                groups.append((label, shares.compactMap { row in row.forecasts[m].map { (row.data, $0 - row.data) } }))
+            }
+            let chart = LeverScatterChart(
+                title: "Errors of the GDP-share forecasts for \(testYears.lowerBound)–\(testYears.upperBound), fitted to \(fitYears.lowerBound)–\(fitYears.upperBound)",
+                xLabel: "published share, % of the units' GDP", yLabel: "forecast − published share, percentage points", groups: groups, legend: "forecast")
+            try FileManager.default.createDirectory(
+                at: URL(fileURLWithPath: plot).deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Gnuplot.render(chart, format: format, to: URL(fileURLWithPath: plot))
+            text += "wrote \(plot)\n"
         }
         TerminalText.write(text, to: .standardOutput)
     }

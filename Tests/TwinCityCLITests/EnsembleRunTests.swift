@@ -231,7 +231,8 @@ final class HindcastCommandTests: XCTestCase {
     func testTheTableAndTheCSVHoldEveryForecast() throws {
         let root = TwinCityProcess.packageRoot
         let out = try scratchFolder().appendingPathComponent("hindcast.csv")
-        let result = try TwinCityProcess.run(["hindcast", "--out", out.path], in: root)
+        let picture = out.deletingLastPathComponent().appendingPathComponent("hindcast.png")
+        let result = try TwinCityProcess.run(["hindcast", "--out", out.path, "--plot", picture.path], in: root)
         XCTAssertEqual(result.status, 0, result.standardError)
         let lines = result.standardOutput.components(separatedBy: "\n")
         XCTAssertEqual(lines[0], "mean absolute error, percentage points (fit 2011–2020, test 2021–2022):")
@@ -255,6 +256,8 @@ final class HindcastCommandTests: XCTestCase {
         let cells = lines[2].split(separator: " ").map(String.init)
         XCTAssertEqual(cells[0], "gdp_share_pct")
         XCTAssertEqual(Double(cells[2])!, mae, accuracy: 1e-4)
+        // The picture is a PNG (gnuplot is installed by .ci/run).
+        XCTAssertEqual(Array(try Data(contentsOf: picture).prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
     }
 
     func testAFitReachingTheTestYearsIsRefused() throws {
