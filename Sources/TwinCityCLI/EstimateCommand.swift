@@ -93,6 +93,16 @@ struct HistoryFit {
         return text
     }
 
+    /// The drifts' covariance as CSV: a header of unit ids, then one row per unit (log points²).
+    var covarianceCSV: String {
+        let ids = estimation.units.map(\.unit)
+        var text = "unit," + ids.joined(separator: ",") + "\n"
+        for (u, id) in ids.enumerated() {
+            text += id + "," + ids.indices.map { String(format: "%.9g", estimation.covariance[u * ids.count + $0]) }.joined(separator: ",") + "\n"
+        }
+        return text
+    }
+
     /// The fit as a table for the terminal.
     var table: String {
         let t95 = 1.959964
@@ -149,8 +159,9 @@ struct EstimateCommand: ParsableCommand {
             region's, over --horizon model years from the 2020 calibration, shocks off) to the \
             mean of the published rates over the window, after shrinking each city's mean \
             towards its tier's (docs/MODEL.md §10). Writes the estimates file (TOML) a scenario \
-            reads with its `estimates` key, the yearly residuals beside it \
-            (FILE-residuals.csv), and a table on standard output.
+            reads with its `estimates` key, the yearly residuals (FILE-residuals.csv) and \
+            the drifts' covariance (FILE-covariance.csv) beside it, and a table on standard \
+            output.
             """
     )
 
@@ -180,25 +191,26 @@ struct EstimateCommand: ParsableCommand {
     func run() throws {
         let historyPath = try DefaultPaths.resolve(history, default: "seeds/history.csv", option: "--history")
         let scenarioPath = try DefaultPaths.resolve(scenario, default: "scenarios/baseline.toml", option: "--scenario")
-        let residualsPath = Self.residualsPath(for: out)
-        try OutputPath.checkFile(out, option: "--out")
-        try OutputPath.checkFile(residualsPath, option: "--out")
+        let residualsPath = Self.sidePath(for: out, suffix: "residuals")
+        let covariancePath = Self.sidePath(for: out, suffix: "covariance")
+        for path in [out, residualsPath, covariancePath] { try OutputPath.checkFile(path, option: "--out") }
         let fit = try HistoryFit.fit(scenarioPath: scenarioPath, historyPath: historyPath, window: from...through, horizon: horizon)
         try writeAtomically(fit.residualsCSV, to: residualsPath, option: "--out")
+        try writeAtomically(fit.covarianceCSV, to: covariancePath, option: "--out")
         try writeAtomically(fit.estimatesText(historyPath: historyPath), to: out, option: "--out")
         TerminalText.write(fit.table, to: .standardOutput)
         TerminalText.write(String(
-            format: "%d model runs; residual sd %.2f pp, autocorrelation %.2f (se %.2f); wrote %@ and %@\n",
+            format: "%d model runs; residual sd %.2f pp, autocorrelation %.2f (se %.2f); wrote %@, %@ and %@\n",
             fit.estimation.iterations, fit.estimation.residualSD, fit.estimation.residualAutocorrelation,
-            fit.estimation.residualAutocorrelationSE, out, residualsPath), to: .standardOutput)
+            fit.estimation.residualAutocorrelationSE, out, residualsPath, covariancePath), to: .standardOutput)
     }
 
-    /// `x/estimates.toml` → `x/estimates-residuals.csv`.
-    static func residualsPath(for out: String) -> String {
+    /// `x/estimates.toml` → `x/estimates-SUFFIX.csv`.
+    static func sidePath(for out: String, suffix: String) -> String {
         let url = URL(fileURLWithPath: out)
         let stem = url.deletingPathExtension().lastPathComponent
         let folder = (out as NSString).deletingLastPathComponent
-        let name = stem + "-residuals.csv"
+        let name = stem + "-\(suffix).csv"
         return folder.isEmpty ? name : folder + "/" + name
     }
 }

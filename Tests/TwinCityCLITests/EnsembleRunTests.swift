@@ -221,6 +221,8 @@ final class ShippedEstimatesTests: XCTestCase {
                        try String(contentsOf: root.appendingPathComponent("seeds/estimates-2022.toml"), encoding: .utf8))
         XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("estimates-2022-residuals.csv"), encoding: .utf8),
                        try String(contentsOf: root.appendingPathComponent("seeds/estimates-2022-residuals.csv"), encoding: .utf8))
+        XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("estimates-2022-covariance.csv"), encoding: .utf8),
+                       try String(contentsOf: root.appendingPathComponent("seeds/estimates-2022-covariance.csv"), encoding: .utf8))
         XCTAssertTrue(result.standardOutput.contains("liangshan  "), result.standardOutput)
     }
 }
