@@ -61,6 +61,12 @@ struct HistoryFit {
         for unit in estimation.units { lines.append("\(unit.unit) = \(number(unit.drift))") }
         lines += ["", "# Standard errors (delta method through the model's response; see [moments]).", "[standard_error]"]
         for unit in estimation.units { lines.append("\(unit.unit) = \(number(unit.standardError))") }
+        lines += ["", "# Covariance of the drifts (log points², delta method): one row per unit, columns in the",
+                  "# order of [drift]. Parameter-uncertainty ensembles draw from it.", "[covariance]"]
+        let count = estimation.units.count
+        for (u, unit) in estimation.units.enumerated() {
+            lines.append("\(unit.unit) = [" + (0..<count).map { number(estimation.covariance[u * count + $0]) }.joined(separator: ", ") + "]")
+        }
         lines += ["", "# Per unit: years T, data mean relative growth r̄ (pp a year) and its standard error,",
                   "# shrinkage weight w, matched moment, the model's moment at the estimate, response ∂r̄/∂d.",
                   "[moments]"]

@@ -28,18 +28,47 @@ public enum ParameterUncertainty {
     /// drawing parameters shifts no shock.
     public static let streamIndex: UInt64 = 1 << 40
 
-    /// d_u = d̂_u + se_u · z_u for every unit in the order given, z_u standard normal
-    /// (`gsl_ran_gaussian`) from the generator of `streamIndex` of `seed`; each member city of a
-    /// unit gets the unit's draw. The units' draws are independent (the estimates file keeps
-    /// standard errors, not the covariance). Draws are kept inside the admissible [−0.5, 0.5].
-    public static func drawDrifts(_ units: [EstimatedDrift], seed: UInt64) -> [String: Double] {
+    /// d = d̂ + L z, z standard normal (`gsl_ran_gaussian`, one per unit in the order given)
+    /// from the generator of `streamIndex` of `seed`, with L L^T = `covariance` (the units'
+    /// covariance, row-major) when given, else L = diag(se): independent draws. Each member
+    /// city of a unit gets the unit's draw; draws are kept inside the admissible [−0.5, 0.5].
+    public static func drawDrifts(_ units: [EstimatedDrift], seed: UInt64, covariance: [Double]? = nil) -> [String: Double] {
         let generator = RandomGenerator(master: seed, stream: streamIndex)
+        let z = units.map { _ in generator.gaussian() }
+        let n = units.count
+        var shift = (0..<n).map { units[$0].standardError * z[$0] }
+        if let covariance, covariance.count == n * n {
+            let l = choleskyFactor(covariance, n: n)
+            shift = (0..<n).map { i in (0...i).reduce(0) { $0 + l[i * n + $1] * z[$1] } }
+        }
         var drifts: [String: Double] = [:]
-        for unit in units {
-            let z = generator.gaussian()
-            let value = min(0.5, max(-0.5, unit.drift + unit.standardError * z))
+        for (u, unit) in units.enumerated() {
+            let value = min(0.5, max(-0.5, unit.drift + shift[u]))
             for city in unit.cities { drifts[city] = value }
         }
         return drifts
+    }
+
+    /// Lower-triangular L with L Lᵀ = Σ for a positive semidefinite Σ (n×n row-major). The
+    /// drifts' covariance is singular by construction (their weighted mean is held at 0), which
+    /// GSL's `gsl_linalg_cholesky_decomp1` refuses; here a pivot below 10⁻¹² of the largest
+    /// diagonal element is taken as 0 and its column left empty, so that draws stay on the
+    /// subspace the estimates live in.
+    static func choleskyFactor(_ sigma: [Double], n: Int) -> [Double] {
+        var l = [Double](repeating: 0, count: n * n)
+        let scale = (0..<n).map { sigma[$0 * n + $0] }.max() ?? 0
+        for j in 0..<n {
+            var pivot = sigma[j * n + j]
+            for k in 0..<j { pivot -= l[j * n + k] * l[j * n + k] }
+            guard pivot > 1e-12 * scale else { continue }
+            let root = pivot.squareRoot()
+            l[j * n + j] = root
+            for i in (j + 1)..<max(j + 1, n) {
+                var value = sigma[i * n + j]
+                for k in 0..<j { value -= l[i * n + k] * l[j * n + k] }
+                l[i * n + j] = value / root
+            }
+        }
+        return l
     }
 }

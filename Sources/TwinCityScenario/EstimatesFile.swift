@@ -20,6 +20,9 @@ public struct Estimates: Sendable, Equatable {
     /// Each `[drift]` entry the roster has, in file order, with its cities and standard error
     /// (0 when `[standard_error]` lacks it): what `--parameter-uncertainty` draws from.
     public var units: [EstimatedDrift] = []
+    /// Covariance of the drifts of `units`, in their order, row-major, log points² (from
+    /// `[covariance]`); `nil` when the file has none or was fitted to another roster.
+    public var covariance: [Double]? = nil
 }
 
 /// Reads and writes estimates files.
@@ -31,7 +34,28 @@ public struct Estimates: Sendable, Equatable {
 /// `[fit]` and the string keys `history` and `method` describe the fit and are not read
 /// back. docs/SCENARIOS.md, "Estimates".
 public enum EstimatesFile {
-    static let topLevelKeys = ["schema", "kind", "history", "method", "through", "window", "horizon", "drift", "standard_error", "moments", "fit"]
+    static let topLevelKeys = ["schema", "kind", "history", "method", "through", "window", "horizon", "drift", "standard_error", "covariance", "moments", "fit"]
+
+    /// `[covariance]`: one array per unit of the file's `[drift]` order. Used only when the
+    /// file's units are exactly the roster's (rows for other cities cannot be dropped without
+    /// changing what the matrix means); a malformed table is an error.
+    static func readCovariance(_ node: TOMLNode?, ids order: [String], allIDs: [String], _ reader: inout TableReader) -> [Double]? {
+        guard let node, let table = reader.table(node, at: ["covariance"]) else { return nil }
+        let keys = reader.orderedKeys(table, at: ["covariance"])
+        guard keys == order else { return nil }
+        var matrix: [Double] = []
+        for key in keys {
+            guard case .array(let cells)? = table[key], cells.count == order.count else {
+                reader.fail(["covariance", key], "expected an array of \(order.count) numbers, one per unit of [drift]")
+                return nil
+            }
+            for (k, cell) in cells.enumerated() {
+                guard let x = reader.number(cell, at: ["covariance", key, "[\(k)]"], expected: "(log points²)", admits: { _ in true }) else { return nil }
+                matrix.append(x)
+            }
+        }
+        return matrix
+    }
 
     /// Reads `path` against `roster`; every problem is reported with file, line and key.
     public static func read(_ path: String, roster: Roster) throws -> Estimates {
@@ -94,10 +118,11 @@ public enum EstimatesFile {
             let cities = roster.groups.first { $0.id == id }?.members ?? [id]
             return EstimatedDrift(id: id, cities: cities, drift: drift[cities[0]] ?? 0, standardError: errors[cities[0]] ?? 0)
         }
+        let covariance = readCovariance(root["covariance"], ids: order, allIDs: ids, &reader)
         if drift.isEmpty, reader.errors.isEmpty, !skipped.isEmpty {
             reader.fail(["drift"], "names no city of the roster (it names \(TableReader.list(skipped.sorted().map { "'\($0)'" }))); the estimates were fitted to another roster")
         }
         try InputErrors.throwIfAny(reader.errors)
-        return Estimates(path: path, drift: drift, standardError: errors, through: through, unused: skipped.sorted(), units: units)
+        return Estimates(path: path, drift: drift, standardError: errors, through: through, unused: skipped.sorted(), units: units, covariance: covariance)
     }
 }
