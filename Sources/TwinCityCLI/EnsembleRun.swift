@@ -32,7 +32,7 @@ struct EnsembleRun {
     /// No progress on standard error.
     let quiet: Bool
     /// With `--parameter-uncertainty`: the drifts each replication draws from its own seed.
-    var uncertainDrifts: (units: [EstimatedDrift], covariance: [Double]?)? = nil
+    var uncertainDrifts: DriftDistribution? = nil
 
     /// Runs the ensemble and prints its summary on standard output.
     ///
@@ -103,7 +103,7 @@ struct EnsembleRun {
         let replica = try writer.replication(index)
         var replicaParameters = parameters
         if let uncertainDrifts {
-            replicaParameters.productivityDrift = ParameterUncertainty.drawDrifts(uncertainDrifts.units, seed: replica.settings.seed, covariance: uncertainDrifts.covariance)
+            replicaParameters.productivityDrift = uncertainDrifts.draw(seed: replica.settings.seed)
         }
         let simulation = try Simulation(
             setup: setup, parameters: replicaParameters, settings: replica.settings, policies: scenario.policies)

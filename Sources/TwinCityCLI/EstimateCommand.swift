@@ -112,20 +112,19 @@ struct HistoryFit {
     /// The fit as a table for the terminal.
     var table: String {
         let t95 = 1.959964
-        var rows = [["unit", "T", "r̄ pp", "se", "w", "matched", "drift", "se", "95 % interval"]]
+        var table = TextTable(columns: [
+            ("unit", .left), ("T", .right), ("r̄ pp", .right), ("se", .right), ("w", .right), ("matched", .right),
+            ("drift", .right), ("se", .right), ("95 % interval", .right),
+        ])
         for u in estimation.units {
-            rows.append([
+            table.rows.append([
                 u.unit, "\(u.years)", String(format: "%+.2f", u.rawMoment), String(format: "%.2f", u.rawStandardError),
                 String(format: "%.2f", u.shrinkageWeight), String(format: "%+.2f", u.moment),
                 String(format: "%+.4f", u.drift), String(format: "%.4f", u.standardError),
                 String(format: "[%+.4f, %+.4f]", u.drift - t95 * u.standardError, u.drift + t95 * u.standardError),
             ])
         }
-        let widths = (0..<rows[0].count).map { c in rows.map { $0[c].count }.max() ?? 0 }
-        return rows.map { row in
-            row.enumerated().map { c, cell in c == 0 ? cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
-                : String(repeating: " ", count: widths[c] - cell.count) + cell }.joined(separator: "  ")
-        }.joined(separator: "\n") + "\n"
+        return table.render()
     }
 }
 

@@ -107,15 +107,7 @@ struct HindcastCommand: ParsableCommand {
         let withoutDrift = try path([:])
 
         // Region mean growth over the fitting window (the weighted mean of the published rates).
-        var regionGrowth: [Double] = []
-        for year in fitYears {
-            var total = 0.0, weighted = 0.0
-            for id in ids {
-                if let g = panel.observation(city: id, year: year)?.realGrowthPercent,
-                   let w = panel.observation(city: id, year: year - 1)?.gdpCurrent { total += w; weighted += w * g }
-            }
-            if total > 0 { regionGrowth.append(weighted / total) }
-        }
+        let regionGrowth = fitYears.compactMap { HistoryMoments.regionGrowth(panel: panel, units: ids, year: $0) }
         let meanRegionGrowth = regionGrowth.reduce(0, +) / Double(max(regionGrowth.count, 1))
         let ownMean = Dictionary(uniqueKeysWithValues: fitted.estimation.units.map { ($0.unit, $0.rawMoment) })
 
@@ -162,7 +154,9 @@ struct HindcastCommand: ParsableCommand {
         }
 
         // Mean absolute errors by variable.
-        var table = [["variable", "n"] + Self.methods]
+        let columns: [(heading: String, alignment: TextTable.Alignment)] =
+            [("variable", .left), ("n", .right)] + Self.methods.map { ($0, .right) }
+        var table = TextTable(columns: columns)
         for variable in Variable.allCases {
             let selected = rows.filter { $0.variable == variable }
             guard !selected.isEmpty else { continue }
@@ -171,13 +165,10 @@ struct HindcastCommand: ParsableCommand {
                 let errors = selected.compactMap { row in row.forecasts[m].map { abs($0 - row.data) } }
                 line.append(errors.isEmpty ? "—" : String(format: "%.4f", errors.reduce(0, +) / Double(errors.count)))
             }
-            table.append(line)
+            table.rows.append(line)
         }
-        let widths = (0..<table[0].count).map { c in table.map { $0[c].count }.max() ?? 0 }
         var text = "mean absolute error, percentage points (fit \(fitYears.lowerBound)–\(fitYears.upperBound), test \(testYears.lowerBound)–\(testYears.upperBound)):\n"
-        text += table.map { row in row.enumerated().map { c, cell in
-            c == 0 ? cell.padding(toLength: widths[c], withPad: " ", startingAt: 0) : String(repeating: " ", count: widths[c] - cell.count) + cell
-        }.joined(separator: "  ") }.joined(separator: "\n") + "\n"
+        text += table.render()
         text += "(region_mean equals persistence for shares: equal growth keeps every share)\n"
         if let out {
             var csv = "unit,year,variable,data," + Self.methods.joined(separator: ",") + "\n"

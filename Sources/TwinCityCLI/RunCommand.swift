@@ -59,11 +59,11 @@ struct RunCommand: ParsableCommand {
     var ensemble: EnsembleOptions
 
     /// The drifts `--parameter-uncertainty` draws from: the scenario's estimates.
-    static func uncertainDrifts(of scenario: Scenario) throws -> (units: [EstimatedDrift], covariance: [Double]?) {
+    static func uncertainDrifts(of scenario: Scenario) throws -> DriftDistribution {
         guard let estimates = scenario.estimates else {
             throw HistoryInputError(message: "\(scenario.path): --parameter-uncertainty draws the drifts of an estimates file, and this scenario names none (key estimates, docs/SCENARIOS.md)")
         }
-        return (estimates.units, estimates.covariance)
+        return DriftDistribution(units: estimates.units, covariance: estimates.covariance)
     }
 
     func run() throws {
@@ -91,7 +91,7 @@ struct RunCommand: ParsableCommand {
         let settings = scenario.settings
         var runParameters = parameters
         if let uncertainDrifts {
-            runParameters.productivityDrift = ParameterUncertainty.drawDrifts(uncertainDrifts.units, seed: settings.seed, covariance: uncertainDrifts.covariance)
+            runParameters.productivityDrift = uncertainDrifts.draw(seed: settings.seed)
         }
         let simulation = try Simulation(setup: setup, parameters: runParameters, settings: settings, policies: scenario.policies)
 

@@ -65,21 +65,35 @@ public enum HistoryMoments {
     public static func relativeGrowth(panel: HistoryPanel, units: [String], years: ClosedRange<Int>) -> [RelativeGrowth] {
         var series = units.map { RelativeGrowth(unit: $0, years: [], values: []) }
         for year in years {
-            var rates: [(Int, Double, Double)] = []
-            for (u, id) in units.enumerated() {
-                guard let rate = panel.observation(city: id, year: year)?.realGrowthPercent,
-                      let weight = panel.observation(city: id, year: year - 1)?.gdpCurrent, weight > 0 else { continue }
-                rates.append((u, rate, weight))
-            }
-            guard rates.count * 2 >= units.count, !rates.isEmpty else { continue }
-            let total = rates.reduce(0) { $0 + $1.2 }
-            let mean = rates.reduce(0) { $0 + $1.1 * $1.2 } / total
+            let rates = publishedRates(panel: panel, units: units, year: year)
+            guard rates.count * 2 >= units.count, let mean = regionGrowth(rates) else { continue }
             for (u, rate, _) in rates {
                 series[u].years.append(year)
                 series[u].values.append(rate - mean)
             }
         }
         return series
+    }
+
+    /// The region's growth in `year`, ḡ_t = Σ_v GDP_v,t−1 g_v,t / Σ_v GDP_v,t−1 over the units
+    /// with a rate in t and GDP in t − 1, per cent; `nil` when no unit has both.
+    public static func regionGrowth(panel: HistoryPanel, units: [String], year: Int) -> Double? {
+        regionGrowth(publishedRates(panel: panel, units: units, year: year))
+    }
+
+    /// (unit index, g_u,t, GDP_u,t−1) of the units with both in `year`.
+    static func publishedRates(panel: HistoryPanel, units: [String], year: Int) -> [(Int, Double, Double)] {
+        units.enumerated().compactMap { u, id in
+            guard let rate = panel.observation(city: id, year: year)?.realGrowthPercent,
+                  let weight = panel.observation(city: id, year: year - 1)?.gdpCurrent, weight > 0 else { return nil }
+            return (u, rate, weight)
+        }
+    }
+
+    static func regionGrowth(_ rates: [(Int, Double, Double)]) -> Double? {
+        let total = rates.reduce(0) { $0 + $1.2 }
+        guard total > 0 else { return nil }
+        return rates.reduce(0) { $0 + $1.1 * $1.2 } / total
     }
 }
 

@@ -33,20 +33,7 @@ public enum ParameterUncertainty {
     /// covariance, row-major) when given, else L = diag(se): independent draws. Each member
     /// city of a unit gets the unit's draw; draws are kept inside the admissible [−0.5, 0.5].
     public static func drawDrifts(_ units: [EstimatedDrift], seed: UInt64, covariance: [Double]? = nil) -> [String: Double] {
-        let generator = RandomGenerator(master: seed, stream: streamIndex)
-        let z = units.map { _ in generator.gaussian() }
-        let n = units.count
-        var shift = (0..<n).map { units[$0].standardError * z[$0] }
-        if let covariance, covariance.count == n * n {
-            let l = choleskyFactor(covariance, n: n)
-            shift = (0..<n).map { i in (0...i).reduce(0) { $0 + l[i * n + $1] * z[$1] } }
-        }
-        var drifts: [String: Double] = [:]
-        for (u, unit) in units.enumerated() {
-            let value = min(0.5, max(-0.5, unit.drift + shift[u]))
-            for city in unit.cities { drifts[city] = value }
-        }
-        return drifts
+        DriftDistribution(units: units, covariance: covariance).draw(seed: seed)
     }
 
     /// Lower-triangular L with L Lᵀ = Σ for a positive semidefinite Σ (n×n row-major). The
@@ -70,5 +57,42 @@ public enum ParameterUncertainty {
             }
         }
         return l
+    }
+}
+
+/// The sampling distribution of a set of estimated drifts, factored once so that every
+/// replication's draw costs one matrix–vector product.
+public struct DriftDistribution: Sendable {
+    public let units: [EstimatedDrift]
+    /// L, lower triangular, units × units row-major: the Cholesky factor of the covariance, or
+    /// diag(se) without one.
+    let factor: [Double]
+
+    /// `covariance` (row-major, in the order of `units`) is used when it has one entry per
+    /// pair of units; otherwise the draws are independent with the units' standard errors.
+    public init(units: [EstimatedDrift], covariance: [Double]?) {
+        self.units = units
+        let n = units.count
+        if let covariance, covariance.count == n * n {
+            factor = ParameterUncertainty.choleskyFactor(covariance, n: n)
+        } else {
+            var diagonal = [Double](repeating: 0, count: n * n)
+            for u in 0..<n { diagonal[u * n + u] = units[u].standardError }
+            factor = diagonal
+        }
+    }
+
+    /// One draw, by roster city (see `ParameterUncertainty.drawDrifts`).
+    public func draw(seed: UInt64) -> [String: Double] {
+        let generator = RandomGenerator(master: seed, stream: ParameterUncertainty.streamIndex)
+        let n = units.count
+        let z = units.map { _ in generator.gaussian() }
+        var drifts: [String: Double] = [:]
+        for (u, unit) in units.enumerated() {
+            let shift = (0...u).reduce(0) { $0 + factor[u * n + $1] * z[$1] }
+            let value = min(0.5, max(-0.5, unit.drift + shift))
+            for city in unit.cities { drifts[city] = value }
+        }
+        return drifts
     }
 }

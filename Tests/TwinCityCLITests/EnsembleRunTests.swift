@@ -227,9 +227,42 @@ final class ShippedEstimatesTests: XCTestCase {
     }
 }
 
+/// The baseline's regional inequality with and without the fitted drifts, as docs/MODEL.md §10
+/// states it: the Theil index of GDP per capita 0.047 in 2020, 0.028 in 2035 with the drifts
+/// and 0.018 without (each ±0.0005, the digits the page gives).
+final class DriftInequalityTests: XCTestCase {
+    func testTheDriftsSlowTheConvergenceAsDocumented() throws {
+        let root = TwinCityProcess.packageRoot
+        let folder = try scratchFolder()
+        var text = try String(contentsOf: root.appendingPathComponent("scenarios/baseline.toml"), encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"../seeds/cities.csv\"", with: "\"\(root.appendingPathComponent("seeds/cities.csv").path)\"")
+        text = text.replacingOccurrences(of: "\"../seeds/estimates-2022.toml\"", with: "\"\(root.appendingPathComponent("seeds/estimates-2022.toml").path)\"")
+        let without = text.components(separatedBy: "\n").filter { !$0.hasPrefix("estimates = ") }.joined(separator: "\n")
+        XCTAssertNotEqual(without, text, "the baseline names an estimates file")
+        var theil: [[String: Double]] = []
+        for (name, body) in [("with", text), ("without", without)] {
+            let scenario = folder.appendingPathComponent("\(name).toml")
+            try body.write(to: scenario, atomically: true, encoding: .utf8)
+            let out = folder.appendingPathComponent(name)
+            let result = try TwinCityProcess.run(["run", scenario.path, "--out", out.path, "--quiet"])
+            XCTAssertEqual(result.status, 0, result.standardError)
+            let records = parseCSV(try String(contentsOf: out.appendingPathComponent("region.csv"), encoding: .utf8)).filter { $0.count > 1 }
+            let year = try XCTUnwrap(records[0].firstIndex(of: "year"))
+            let column = try XCTUnwrap(records[0].firstIndex(of: "theil_gdp_per_capita"))
+            theil.append(Dictionary(uniqueKeysWithValues: records.dropFirst().map { ($0[year], Double($0[column])!) }))
+        }
+        XCTAssertEqual(theil[0]["2020"]!, 0.047, accuracy: 0.0005)
+        XCTAssertEqual(theil[0]["2020"], theil[1]["2020"], "the base year does not depend on the drifts")
+        XCTAssertEqual(theil[0]["2035"]!, 0.028, accuracy: 0.0005)
+        XCTAssertEqual(theil[1]["2035"]!, 0.018, accuracy: 0.0005)
+    }
+}
+
 /// `twincity hindcast` as a user runs it: the error table, the CSV of every forecast, and the
 /// refusal of a fitting window that would overlap the test years.
 final class HindcastCommandTests: XCTestCase {
+    static let columns = ["variable", "n", "model", "model_without_drift", "persistence", "own_trend", "region_mean"]
+
     func testTheTableAndTheCSVHoldEveryForecast() throws {
         let root = TwinCityProcess.packageRoot
         let out = try scratchFolder().appendingPathComponent("hindcast.csv")
@@ -255,9 +288,24 @@ final class HindcastCommandTests: XCTestCase {
         // The table's model error is the mean of the CSV's absolute errors.
         let shares = rowsByName.filter { $0["variable"] == "gdp_share_pct" }
         let mae = shares.reduce(0) { $0 + abs(Double($1["model"]!)! - Double($1["data"]!)!) } / Double(shares.count)
-        let cells = lines[2].split(separator: " ").map(String.init)
+        // Below the headings and their rule, the first row.
+        XCTAssertTrue(lines[2].allSatisfy { $0 == "-" || $0 == " " }, lines[2])
+        let cells = lines[3].split(separator: " ").map(String.init)
         XCTAssertEqual(cells[0], "gdp_share_pct")
         XCTAssertEqual(Double(cells[2])!, mae, accuracy: 1e-4)
+        // docs/VALIDATION.md's table is this output, to the digits it prints.
+        let doc = try String(contentsOf: root.appendingPathComponent("docs/VALIDATION.md"), encoding: .utf8)
+        for (variable, label) in [("gdp_share_pct", "GDP share"), ("real_growth_pct", "real growth"), ("population_share_pct", "population share")] {
+            let printed = try XCTUnwrap(lines.first { $0.hasPrefix(variable + " ") }).split(separator: " ").map(String.init)
+            let documented = try XCTUnwrap(doc.components(separatedBy: "\n").first { $0.hasPrefix("| \(label) |") })
+                .split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            XCTAssertEqual(documented[1], printed[1], "\(label): n")
+            for k in 2..<printed.count {
+                guard let value = Double(printed[k]) else { XCTAssertEqual(documented[k], printed[k]); continue }
+                let digits = documented[k].split(separator: ".").last.map(\.count) ?? 0
+                XCTAssertEqual(documented[k], String(format: "%.\(digits)f", value), "\(label), \(Self.columns[k])")
+            }
+        }
         // The picture is a PNG (gnuplot is installed by .ci/run).
         XCTAssertEqual(Array(try Data(contentsOf: picture).prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
     }
@@ -266,6 +314,12 @@ final class HindcastCommandTests: XCTestCase {
         let result = try TwinCityProcess.run(["hindcast", "--fit", "2011-2021"])
         XCTAssertEqual(result.status, 2)
         XCTAssertTrue(result.standardError.contains("--fit: the model forecasts from its 2020 calibration, so the fitting window must end by 2020"), result.standardError)
+        let early = try TwinCityProcess.run(["hindcast", "--test", "2019-2022"])
+        XCTAssertEqual(early.status, 2)
+        XCTAssertTrue(early.standardError.contains("--test: the model starts in 2020, so test years begin in 2021 at the earliest; found '2019-2022'"), early.standardError)
+        let picture = try TwinCityProcess.run(["hindcast", "--plot", "errors.jpg"])
+        XCTAssertEqual(picture.status, 2)
+        XCTAssertTrue(picture.standardError.contains("--plot: expected a file ending in .png or .svg, found 'errors.jpg'"), picture.standardError)
         let late = try TwinCityProcess.run(["estimate", "--through", "2023", "--out", "/tmp/never-written.toml"])
         XCTAssertEqual(late.status, 2)
         XCTAssertTrue(late.standardError.contains("statistics after 2022 are held back"), late.standardError)

@@ -166,4 +166,13 @@ final class DriftEstimationTests: XCTestCase {
         XCTAssertEqual(cov / (Statistics.standardDeviation(x) * Statistics.standardDeviation(y)), -0.8, accuracy: 0.03)
         XCTAssertEqual(Statistics.standardDeviation(x), 0.002, accuracy: 0.05 * 0.002)
     }
+
+    func testAUnitWithOneYearIsRefusedByName() throws {
+        let (setup, parameters, units) = try setup()
+        var series = units.map { RelativeGrowth(unit: $0.id, years: [2019, 2020], values: [0, 1]) }
+        series[18] = RelativeGrowth(unit: units[18].id, years: [2020], values: [0.5])
+        XCTAssertThrowsError(try DriftEstimator.estimate(setup: setup, parameters: parameters, units: units, moments: series)) { error in
+            XCTAssertEqual("\(error)", "unit '\(units[18].id)': 1 year(s) of relative growth in the fitting window; at least 2 are needed for a mean and its standard error")
+        }
+    }
 }
