@@ -1,7 +1,6 @@
 // `twincity run --replications R` with R > 1: the replications of one prepared scenario on a
 // pool of at most J workers, streamed into one ensemble run directory (docs/OUTPUTS.md).
 import ArgumentParser
-import Dispatch
 import Foundation
 import TwinCityExport
 import TwinCityModel
@@ -60,14 +59,8 @@ struct EnsembleRun {
         let pool = ReplicationPool(
             replications: replications,
             progress: ProgressReporter(total: replications * settings.tickCount, enabled: !quiet, start: start))
-        DispatchQueue.concurrentPerform(iterations: min(jobs, replications)) { _ in
-            while let index = pool.next() {
-                do {
-                    try runReplication(index, writer: writer, pool: pool, interrupts: interrupts)
-                } catch {
-                    pool.fail(index, error)
-                }
-            }
+        let failure = OrderedWorkers.run(count: replications, threads: jobs) { index, isCancelled in
+            try runReplication(index, writer: writer, pool: pool, interrupts: interrupts, isCancelled: isCancelled)
         }
         pool.endProgress()
 
@@ -77,7 +70,7 @@ struct EnsembleRun {
                 "twincity: interrupted by \(InterruptMonitor.name(of: signal)); nothing written to \(directory)\n", to: .standardError)
             throw ExitCode(128 + signal)
         }
-        if let (index, error) = pool.firstFailure {
+        if let (index, error) = failure {
             writer.abort()
             if error is UserInputError { throw error }
             throw ReplicationFailed(replication: index, seed: writer.seeds[index], underlying: error)
@@ -98,7 +91,8 @@ struct EnsembleRun {
 
     /// Runs replication `index` to its end, writing every tick.
     private func runReplication(
-        _ index: Int, writer: EnsembleDirectoryWriter, pool: ReplicationPool, interrupts: InterruptMonitor
+        _ index: Int, writer: EnsembleDirectoryWriter, pool: ReplicationPool, interrupts: InterruptMonitor,
+        isCancelled: () -> Bool
     ) throws {
         let replica = try writer.replication(index)
         var replicaParameters = parameters
@@ -116,21 +110,19 @@ struct EnsembleRun {
             last = year
             if record.tick > 0 { pool.tickDone(finishing: record.tick == replica.settings.tickCount) }
             if let signal = interrupts.received { throw ReplicationInterrupted(signal: signal) }
-            if pool.isCancelled(index) { throw ReplicationCancelled() }
+            if isCancelled() { throw OrderedWorkCancelled() }
         }
         try replica.finish()
         if let first, let last { pool.finished(index, first: first, last: last) }
     }
 }
 
-/// Hands out replication indices to workers in order, collects their results, failures and
-/// progress. Thread-safe.
+/// Progress and results of the replications of an ensemble (`OrderedWorkers` hands them out
+/// and keeps their failures). Thread-safe.
 private final class ReplicationPool: @unchecked Sendable {
     // @unchecked: every mutable member is read and written under `lock`.
     private let lock = NSLock()
     private let replications: Int
-    private var nextIndex = 0
-    private var failures: [(index: Int, error: Error)] = []
     private var firstAndLast: [(first: RunSummary.Year, last: RunSummary.Year)?]
     private var progress: ProgressReporter
     private var ticks = 0
@@ -140,37 +132,6 @@ private final class ReplicationPool: @unchecked Sendable {
         self.replications = replications
         self.progress = progress
         firstAndLast = Array(repeating: nil, count: replications)
-    }
-
-    /// The next replication to run, or `nil` when all are handed out or one has failed.
-    func next() -> Int? {
-        lock.withLock {
-            guard failures.isEmpty, nextIndex < replications else { return nil }
-            defer { nextIndex += 1 }
-            return nextIndex
-        }
-    }
-
-    /// True once a replication before `index` has failed: replication `index` stops at its
-    /// next tick. Earlier replications run on, so that the failure reported is the lowest
-    /// replication's that fails, not the first to fail in time.
-    func isCancelled(_ index: Int) -> Bool {
-        lock.withLock { failures.contains { $0.index < index && !($0.error is ReplicationCancelled) } }
-    }
-
-    /// Records that replication `index` failed with `error`.
-    func fail(_ index: Int, _ error: Error) {
-        lock.withLock { failures.append((index, error)) }
-    }
-
-    /// The failure of the lowest replication that failed by itself (not stopped because an
-    /// earlier one had failed). Replications are handed out in order and only later ones are
-    /// cancelled, so every replication before it ran to its end: it is the lowest replication
-    /// that fails, whatever the number of workers.
-    var firstFailure: (Int, Error)? {
-        lock.withLock {
-            failures.filter { !($0.error is ReplicationCancelled) }.min { $0.index < $1.index }.map { ($0.index, $0.error) }
-        }
     }
 
     /// Counts one more tick done (the replication's last when `finishing`) and reports progress.
@@ -204,9 +165,6 @@ private final class ReplicationPool: @unchecked Sendable {
 private struct ReplicationInterrupted: Error {
     let signal: Int32
 }
-
-/// Thrown from a replication's tick observer to stop it because another one failed.
-private struct ReplicationCancelled: Error {}
 
 /// A replication of an ensemble failed; names it and its seed, so it can be rerun alone with
 /// `twincity run --seed SEED`.

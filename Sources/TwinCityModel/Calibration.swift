@@ -46,33 +46,105 @@ public enum Calibration {
         try validate(roster: roster, parameters: parameters)
         let cities = roster.cities
         let n = cities.count
+        let (urbanShares, estimated) = try estimateUrbanShares(cities: cities, parameters: parameters)
+        let accounts = BaseAccounts(cities: cities, urbanShares: urbanShares, parameters: parameters)
+        let production = try baseProduction(cities: cities, accounts: accounts, parameters: parameters)
+        let spending = baseInvestmentSpending(
+            saving: accounts.saving, capital: production.capital, sectors: parameters.sectors, cities: n, parameters: parameters)
+        var structure = baseStructure(roster: roster, accounts: accounts, production: production, parameters: parameters)
+        let (unscaledPrices, importShare) = try basePrices(
+            structure: structure, accounts: accounts, production: production, spending: spending, parameters: parameters)
+        let wages = baseWages(production: production, urban: accounts.urban, parameters: parameters)
+        let (productivity, prices) = baseProductivity(
+            prices: unscaledPrices, wages: wages, production: production, urban: accounts.urban, parameters: parameters)
+        let externalDemand: [Double]
+        (externalDemand, structure.importWeights) = outsideTrade(
+            structure: structure, prices: prices, importShare: importShare, revenue: production.revenue, parameters: parameters)
+
+        let publicServices = (0..<n).map {
+            parameters.publicSpendingShare * (parameters.taxRate * accounts.gdp[$0] + accounts.central[$0]) / parameters.publicServiceDepreciation
+        }
+        var state = EconomyState(
+            urbanPopulation: accounts.urban, ruralPopulation: accounts.rural, capital: production.capital,
+            productivity: productivity, ruralProductivity: (0..<n).map { production.ruralOutput[$0] / accounts.rural[$0] },
+            housing: accounts.population, publicServices: publicServices,
+            transfers: Array(repeating: 0, count: n), amenity: Array(repeating: 1, count: n),
+            externalDemand: externalDemand, centralTransfers: accounts.central)
+        let equilibrium = try confirmEquilibrium(
+            state: state, structure: structure, start: EquilibriumGuess(prices: prices, wages: wages), parameters: parameters)
+
+        let (targets, external) = migrationTargets(cities: cities, accounts: accounts, parameters: parameters)
+        if parameters.migrationRule == .logit {
+            state.amenity = try calibrateAmenities(
+                state: state, equilibrium: equilibrium, structure: structure, cities: cities,
+                targets: targets, parameters: parameters)
+        }
+        return CalibratedEconomy(
+            structure: structure, state: state, equilibrium: equilibrium, urbanShares: urbanShares,
+            urbanShareEstimated: estimated, sectorMix: production.mix, migrationTargets: targets,
+            externalMigration: external)
+    }
+
+    /// Steps 1–2: the base year's population split and household accounts, by city.
+    struct BaseAccounts {
+        /// Resident, urban and rural population, 10^4 persons.
+        var population: [Double]
+        var urban: [Double]
+        var rural: [Double]
+        /// GDP, 亿元; central transfers T^c per resident share of `centralTransferShare`·ΣGDP;
+        /// consumption C = (1−s)(GDP + T^c), saving s(GDP + T^c), rent a_H C.
+        var gdp: [Double]
+        var central: [Double]
+        var consumption: [Double]
+        var saving: [Double]
+        var rent: [Double]
+
+        init(cities: [City], urbanShares: [Double], parameters: ModelParameters) {
+            let n = cities.count
+            let savingRate = parameters.savingRate
+            let population = cities.map { $0.population2020 / 1e4 }
+            let gdp = cities.map(\.gdp2020)
+            let totalGDP = gdp.reduce(0, +)
+            let totalPop = population.reduce(0, +)
+            let central = population.map { parameters.centralTransferShare * totalGDP * $0 / totalPop }
+            let consumption = (0..<n).map { (1 - savingRate) * (gdp[$0] + central[$0]) }
+            self.population = population
+            urban = zip(population, urbanShares).map { $0 * $1 }
+            rural = zip(population, urbanShares).map { $0 * (1 - $1) }
+            self.gdp = gdp
+            self.central = central
+            self.consumption = consumption
+            saving = (0..<n).map { savingRate * (gdp[$0] + central[$0]) }
+            rent = consumption.map { parameters.housingShare * $0 }
+        }
+    }
+
+    /// Step 3: rural output, modern revenue by variety and its mix, capital.
+    struct BaseProduction {
+        /// Rural output q_i R_i, 亿元 a year.
+        var ruralOutput: [Double]
+        /// Modern revenue v_i^s and its share of the city's modern revenue, by variety.
+        var revenue: [Double]
+        var mix: [Double]
+        /// Capital K = κ v for a sector with a capital share, else 0.
+        var capital: [Double]
+    }
+
+    /// Step 3: rural output is the published primary value added (or the region's `a_A`
+    /// share of GDP, spread by rural population, where shares are missing); modern value
+    /// added `GDP − q R − rent` is split by the published secondary/tertiary shares (rent
+    /// belongs to the tertiary group) and, within a group, by base mixes tilted by role tags.
+    static func baseProduction(cities: [City], accounts: BaseAccounts, parameters: ModelParameters) throws -> BaseProduction {
+        let n = cities.count
         let sectors = parameters.sectors
         let sCount = sectors.count
-        let aH = parameters.housingShare
-        let aA = parameters.agricultureShare
-        let savingRate = parameters.savingRate
-
-        // 1. Urban shares.
-        let (urbanShares, estimated) = try estimateUrbanShares(cities: cities, parameters: parameters)
-        let pop = cities.map { $0.population2020 / 1e4 }
-        let urban = zip(pop, urbanShares).map { $0 * $1 }
-        let rural = zip(pop, urbanShares).map { $0 * (1 - $1) }
-        let gdp = cities.map(\.gdp2020)
+        let (gdp, rent, rural) = (accounts.gdp, accounts.rent, accounts.rural)
         let totalGDP = gdp.reduce(0, +)
-
-        // 2. Central transfers, consumption, saving, rent.
-        let totalPop = pop.reduce(0, +)
-        let central = pop.map { parameters.centralTransferShare * totalGDP * $0 / totalPop }
-        let consumption = (0..<n).map { (1 - savingRate) * (gdp[$0] + central[$0]) }
-        let saving = (0..<n).map { savingRate * (gdp[$0] + central[$0]) }
-        let rent = consumption.map { aH * $0 }
-
-        // 3. Rural output, modern value added and its mix, capital.
         let shares = sectorShares(cities: cities)
         var ruralOutput = [Double](repeating: 0, count: n)
         var modernVA = [Double](repeating: 0, count: n)
         for i in 0..<n {
-            ruralOutput[i] = shares[i].map { $0.primary * gdp[i] } ?? aA * totalGDP * rural[i] / rural.reduce(0, +)
+            ruralOutput[i] = shares[i].map { $0.primary * gdp[i] } ?? parameters.agricultureShare * totalGDP * rural[i] / rural.reduce(0, +)
             modernVA[i] = gdp[i] - ruralOutput[i] - rent[i]
             guard modernVA[i] > 0 else {
                 throw CalibrationError(message: String(
@@ -114,30 +186,51 @@ public enum Calibration {
         let capital = zip(revenue.indices, revenue).map { index, v in
             sectors[index % sCount].capitalShare > 0 ? parameters.capitalOutputRatio * v : 0
         }
-        // Modern consumption shares a_s: the sectors' consumption weights scaled to
-        // 1 − a_H − a_A (or, when no sector has one, in proportion to the region's output).
-        let modernShare = 1 - aH - aA
+        return BaseProduction(ruralOutput: ruralOutput, revenue: revenue, mix: mix, capital: capital)
+    }
+
+    /// The economy's fixed structure: modern consumption shares a_s (the sectors'
+    /// consumption weights scaled to 1 − a_H − a_A or, when no sector has one, in proportion
+    /// to the region's output), travel times over the network and registration barriers.
+    /// Import weights are set by `outsideTrade` once prices are known.
+    static func baseStructure(
+        roster: Roster, accounts: BaseAccounts, production: BaseProduction, parameters: ModelParameters
+    ) -> EconomyStructure {
+        let cities = roster.cities
+        let n = cities.count
+        let sectors = parameters.sectors
+        let sCount = sectors.count
+        let modernShare = 1 - parameters.housingShare - parameters.agricultureShare
         var regionRevenue = [Double](repeating: 0, count: sCount)
-        for i in 0..<n { for s in 0..<sCount { regionRevenue[s] += revenue[i * sCount + s] } }
+        for i in 0..<n { for s in 0..<sCount { regionRevenue[s] += production.revenue[i * sCount + s] } }
         let declared = sectors.map(\.consumptionWeight)
         let weights = declared.reduce(0, +) > 0 ? declared : regionRevenue
         let expenditureShares = weights.map { modernShare * $0 / weights.reduce(0, +) }
-        let spending = baseInvestmentSpending(
-            saving: saving, capital: capital, sectors: sectors, cities: n, parameters: parameters)
         let times = TravelTimes.matrix(cities: cities, links: roster.links, parameters: parameters)
         var structure = EconomyStructure(
             cityIDs: cities.map(\.id), sectors: sectors, expenditureShares: expenditureShares,
-            housingShare: aH, agglomeration: parameters.agglomeration, travelTimes: times)
-        structure.entryBarriers = Migration.entryBarriers(urbanPopulation: urban, parameters: parameters)
+            housingShare: parameters.housingShare, agglomeration: parameters.agglomeration, travelTimes: times)
+        structure.entryBarriers = Migration.entryBarriers(urbanPopulation: accounts.urban, parameters: parameters)
+        return structure
+    }
 
-        // 4. Imports, prices, wages, employment, productivity, external demand.
+    /// Step 4, prices: per sector, the import share m_s that balances the region's sales at
+    /// home `(1−χ_s)ΣR^s` with its spending `(1−m_s)ΣZ^s`, then the prices
+    /// `p = x^(1/(1−σ))` from the inverted home goods markets (before normalisation).
+    static func basePrices(
+        structure: EconomyStructure, accounts: BaseAccounts, production: BaseProduction, spending: [Double],
+        parameters: ModelParameters
+    ) throws -> (prices: [Double], importShare: [Double]) {
+        let n = structure.cityIDs.count
+        let sectors = parameters.sectors
+        let sCount = sectors.count
         var prices = [Double](repeating: 0, count: n * sCount)
         var importShare = [Double](repeating: 0, count: sCount)
         for s in 0..<sCount {
-            let v = (0..<n).map { revenue[$0 * sCount + s] }
+            let v = (0..<n).map { production.revenue[$0 * sCount + s] }
             try checkSolvable(sector: sectors[s], revenue: v, weights: structure.tradeWeights[s], cityIDs: structure.cityIDs)
             let chi = sectors[s].exportShare
-            let z = (0..<n).map { expenditureShares[s] * consumption[$0] + structure.investmentShares[s] * spending[$0] }
+            let z = (0..<n).map { structure.expenditureShares[s] * accounts.consumption[$0] + structure.investmentShares[s] * spending[$0] }
             let m = 1 - (1 - chi) * v.reduce(0, +) / z.reduce(0, +)
             guard m >= 0, m < 1 else {
                 throw CalibrationError(message: String(
@@ -153,17 +246,40 @@ public enum Calibration {
                 // p = x^(1/(1−σ)): with σ close to 1 the exponent is huge and the price leaves
                 // the range of a double, which no solver can recover from.
                 guard price.isFinite, price > 0 else {
-                    throw CalibrationError(message: "sector '\(sectors[s].id)': the base-year price of city '\(cities[i].id)' is \(price), not a finite positive number: σ = \(sectors[s].elasticity) is too close to 1 (prices are x^(1/(1−σ))); choose an elasticity further above 1")
+                    throw CalibrationError(message: "sector '\(sectors[s].id)': the base-year price of city '\(structure.cityIDs[i])' is \(price), not a finite positive number: σ = \(sectors[s].elasticity) is too close to 1 (prices are x^(1/(1−σ))); choose an elasticity further above 1")
                 }
                 prices[i * sCount + s] = price
             }
         }
-        var wages = [Double](repeating: 0, count: n)
-        for i in 0..<n {
+        return (prices, importShare)
+    }
+
+    /// Step 4, wages: labour's share of modern revenue per urban worker,
+    /// `w_i = Σ_s (1−β_s) v_i^s / L_i` (亿元 per 10^4 workers a year).
+    static func baseWages(production: BaseProduction, urban: [Double], parameters: ModelParameters) -> [Double] {
+        let sectors = parameters.sectors
+        let sCount = sectors.count
+        var wages = [Double](repeating: 0, count: urban.count)
+        for i in urban.indices {
             var labourIncome = 0.0
-            for s in 0..<sCount { labourIncome += (1 - sectors[s].capitalShare) * revenue[i * sCount + s] }
+            for s in 0..<sCount { labourIncome += (1 - sectors[s].capitalShare) * production.revenue[i * sCount + s] }
             wages[i] = labourIncome / urban[i]
         }
+        return wages
+    }
+
+    /// Step 4, productivity in closed form, `Abar = Q / (L^(1−β) K^β) / L_urban^agg` with
+    /// `L = (1−β) v / w` and `Q = v / p`; then normalised: scaling sector s's prices by c
+    /// scales its Abar by 1/c, so the first city's Abar is made 1. Returns Abar and the
+    /// prices in those units.
+    static func baseProductivity(
+        prices unscaled: [Double], wages: [Double], production: BaseProduction, urban: [Double], parameters: ModelParameters
+    ) -> (productivity: [Double], prices: [Double]) {
+        let n = urban.count
+        let sectors = parameters.sectors
+        let sCount = sectors.count
+        let (revenue, capital) = (production.revenue, production.capital)
+        var prices = unscaled
         var productivity = [Double](repeating: 0, count: n * sCount)
         for i in 0..<n { for s in 0..<sCount {
             let k = i * sCount + s
@@ -175,8 +291,6 @@ public enum Calibration {
                 : quantity / labour
             productivity[k] = a / Foundation.pow(urban[i], parameters.agglomeration)
         } }
-        // Normalise: scaling sector s's prices by c scales its Abar by 1/c; make the first
-        // city's Abar 1. The rest of China's weight and demand are set after, in those units.
         for s in 0..<sCount {
             let c = productivity[s]
             for i in 0..<n {
@@ -184,6 +298,18 @@ public enum Calibration {
                 prices[i * sCount + s] *= c
             }
         }
+        return (productivity, prices)
+    }
+
+    /// Step 4, the rest of China, in the normalised units: its demand
+    /// `ε_j^s = χ_s v_j^s / p_j^(1−σ)` for each variety and the weight of its variety in each
+    /// city's price index, `μ_j^s = m_s/(1−m_s) · Σ_k T_kj p_k^(1−σ)`.
+    static func outsideTrade(
+        structure: EconomyStructure, prices: [Double], importShare: [Double], revenue: [Double], parameters: ModelParameters
+    ) -> (externalDemand: [Double], importWeights: [Double]) {
+        let n = structure.cityIDs.count
+        let sectors = parameters.sectors
+        let sCount = sectors.count
         var externalDemand = [Double](repeating: 0, count: n * sCount)
         var importWeights = [Double](repeating: 0, count: n * sCount)
         for s in 0..<sCount {
@@ -197,52 +323,39 @@ public enum Calibration {
                 externalDemand[v] = sectors[s].exportShare * revenue[v] / x[j]
             }
         }
-        structure.importWeights = importWeights
+        return (externalDemand, importWeights)
+    }
 
-        let publicServices = (0..<n).map {
-            parameters.publicSpendingShare * (parameters.taxRate * gdp[$0] + central[$0]) / parameters.publicServiceDepreciation
-        }
-        var state = EconomyState(
-            urbanPopulation: urban, ruralPopulation: rural, capital: capital,
-            productivity: productivity, ruralProductivity: (0..<n).map { ruralOutput[$0] / rural[$0] },
-            housing: pop, publicServices: publicServices,
-            transfers: Array(repeating: 0, count: n), amenity: Array(repeating: 1, count: n),
-            externalDemand: externalDemand, centralTransfers: central)
-
-        // The calibrated prices and wages are the equilibrium: one solve from them confirms it
-        // and fills in every derived quantity (with the solver `auto` picks for this size).
-        let start = Equilibrium(
-            prices: prices, wages: wages, sectorLabour: [], output: [], revenue: [], priceIndex: [],
-            expenditure: [], rent: [], returns: [], gdp: [], iterations: 0, residual: 0,
-            agricultureExcess: 0, solver: .powell)
-        let equilibriumSolver = TradeEquilibrium(structure: structure)
-        let equilibrium: Equilibrium
+    /// The calibrated prices and wages are the equilibrium: one solve from them confirms it
+    /// and fills in every derived quantity (with the solver `auto` picks for this size).
+    static func confirmEquilibrium(
+        state: EconomyState, structure: EconomyStructure, start: EquilibriumGuess, parameters: ModelParameters
+    ) throws -> Equilibrium {
         do {
-            equilibrium = try equilibriumSolver.solve(state, parameters: parameters, start: start)
+            return try TradeEquilibrium(structure: structure).solve(state, parameters: parameters, start: start)
         } catch let failure as EquilibriumFailure {
             throw CalibrationError(message: "the base-year equilibrium cannot be confirmed with these parameters: \(failure)")
         }
+    }
 
-        // 5. Amenities.
+    /// Step 5, targets: each city's net migration a year over 2010–2020, the census change
+    /// less natural growth at `calibrationNaturalGrowth`, minus its urban share of the
+    /// region's net migration with the rest of China (returned too, 10^4 persons a year).
+    static func migrationTargets(
+        cities: [City], accounts: BaseAccounts, parameters: ModelParameters
+    ) -> (targets: [Double], external: Double) {
+        let n = cities.count
         let years = 10.0
         var targets = [Double](repeating: 0, count: n)
         for i in 0..<n {
             let p2010 = cities[i].population2010 / 1e4
             let natural = p2010 * (Foundation.pow(1 + parameters.calibrationNaturalGrowth, years) - 1)
-            targets[i] = (pop[i] - p2010 - natural) / years
+            targets[i] = (accounts.population[i] - p2010 - natural) / years
         }
         let external = targets.reduce(0, +)
-        let totalUrban = urban.reduce(0, +)
-        for i in 0..<n { targets[i] -= external * urban[i] / totalUrban }
-        if parameters.migrationRule == .logit {
-            state.amenity = try calibrateAmenities(
-                state: state, equilibrium: equilibrium, structure: structure, cities: cities,
-                targets: targets, parameters: parameters)
-        }
-        return CalibratedEconomy(
-            structure: structure, state: state, equilibrium: equilibrium, urbanShares: urbanShares,
-            urbanShareEstimated: estimated, sectorMix: mix, migrationTargets: targets,
-            externalMigration: external)
+        let totalUrban = accounts.urban.reduce(0, +)
+        for i in 0..<n { targets[i] -= external * accounts.urban[i] / totalUrban }
+        return (targets, external)
     }
 
     /// Sector shares of each city's GDP: the roster's, normalised to sum to 1; for a city
@@ -376,9 +489,8 @@ public enum Calibration {
             gap = 0
             for i in 0..<n {
                 let next = v[i] / zz[i]
-                // Written so that a NaN step makes the gap NaN (max would drop it).
                 let step = abs(Foundation.log(next / x[i]))
-                if !(step <= gap) { gap = step }
+                gap = gap.maxPropagatingNaN(step)
                 x[i] = next
             }
             let x0 = x[0]
@@ -437,7 +549,8 @@ public enum Calibration {
             gap = 0
             for j in 0..<n {
                 let step = Foundation.log(wanted[j] / inflow[j])
-                gap = max(gap, abs(step))
+                // A NaN step makes the gap NaN: the loop stops and the check below reports it.
+                gap = gap.maxPropagatingNaN(abs(step))
                 delta[j] += step
             }
             let shift = delta[0] - baseDelta[0]

@@ -397,29 +397,53 @@ public final class FlowIntegrator {
         baseInvestmentPrice: [Double], publicSpending: [Double], travelTimes: [Double],
         effects: PolicyEffects, year: Double, dt: Double
     ) throws -> TickFlows {
-        let p = parameters
         let sys = system
-        let blocked = effects.investmentBlocked
-        let externalDesignation = effects.externalDesignation
-        let o = sys.offsets
-        let vCount = n * sCount
-        // Migration weights.
+        setMigrationWeights(utility: utility, urbanPopulation: state.urbanPopulation)
+        var investment = realInvestment(equilibrium: eq, baseInvestmentPrice: baseInvestmentPrice)
+        var external = externalInflow(state: state, equilibrium: eq, effects: effects)
+        Self.applyCaps(effects.capitalCap, capital: state.capital, investment: &investment, external: &external, depreciation: parameters.depreciation, dt: dt)
+        sys.investment = investment
+        sys.external = external
+        let relocation = relocationRates(state: state, equilibrium: eq, agents: agents, travelTimes: travelTimes, effects: effects)
+        sys.spending = publicSpending
+        sys.housingGrowth = effects.housingGrowth.map { $0 + parameters.housingGrowth }
+        let startRural = state.ruralPopulation
+        let y = try integrateStocks(&state, dt: dt)
+        return accounts(
+            y: y, startRural: startRural, equilibrium: eq, investment: investment, external: external,
+            relocation: relocation, effects: effects, year: year, dt: dt)
+    }
+
+    /// Logit choice weights at the tick's real utility (MODEL.md §3.3, migration); the
+    /// replicator rule reads the utility itself.
+    func setMigrationWeights(utility: [Double], urbanPopulation: [Double]) {
+        let sys = system
         sys.utility = utility
-        if p.migrationRule == .logit {
-            let delta = sys.migration.delta(utility: utility, urbanPopulation: state.urbanPopulation)
+        if parameters.migrationRule == .logit {
+            let delta = sys.migration.delta(utility: utility, urbanPopulation: urbanPopulation)
             (sys.attraction, sys.denominators) = sys.migration.choiceWeights(delta: delta)
         }
-        // Investment: the equilibrium's, in real terms; the external inflow of industry is
-        // spread like pooled investment, by the equilibrium's pool weights.
-        let attractiveness = eq.poolWeight
+    }
+
+    /// The equilibrium's nominal investment by variety in base-year units of capital,
+    /// `I / (P^I_i / P^I_i(base))` (capital per year).
+    func realInvestment(equilibrium eq: Equilibrium, baseInvestmentPrice: [Double]) -> [Double] {
         let realPrice = (0..<n).map { eq.investmentPriceIndex[$0] / baseInvestmentPrice[$0] }
-        var investment = [Double](repeating: 0, count: vCount)
+        var investment = [Double](repeating: 0, count: n * sCount)
         for i in 0..<n { for s in 0..<sCount {
             let v = i * sCount + s
             investment[v] = eq.investment[v] / realPrice[i]
         } }
-        // External industry.
-        var external = [Double](repeating: 0, count: vCount)
+        return investment
+    }
+
+    /// Industry arriving from outside the region, by variety (capital per year): `x · ΣK^s`
+    /// spread like pooled investment (the equilibrium's pool weights) times each city's
+    /// designation weight, plus the policies' extra inflow where investment is not blocked.
+    func externalInflow(state: EconomyState, equilibrium eq: Equilibrium, effects: PolicyEffects) -> [Double] {
+        let attractiveness = eq.poolWeight
+        let externalDesignation = effects.externalDesignation
+        var external = [Double](repeating: 0, count: n * sCount)
         for s in 0..<sCount {
             var regionCapital = 0.0
             var weightTotal = 0.0
@@ -428,19 +452,24 @@ public final class FlowIntegrator {
                 weightTotal += attractiveness[i * sCount + s] * externalDesignation[i]
             }
             guard weightTotal > 0 else { continue }
-            let amount = p.externalInflowRate * regionCapital
+            let amount = parameters.externalInflowRate * regionCapital
             for i in 0..<n {
                 let v = i * sCount + s
                 external[v] = amount * attractiveness[v] * externalDesignation[i] / weightTotal
             }
         }
-        for v in 0..<vCount where !blocked[v] { external[v] += effects.externalInflow[v] }
-        Self.applyCaps(effects.capitalCap, capital: state.capital, investment: &investment, external: &external, depreciation: p.depreciation, dt: dt)
-        sys.investment = investment
-        sys.external = external
-        // Relocation. By variety: the log return of an origin (plus its retention effort), of a
-        // destination (net of its subsidy) and the destination's weight ρ0 K_j / ΣK; NaN marks
-        // a variety that takes no part (a NaN gap is never positive).
+        for v in 0..<n * sCount where !effects.investmentBlocked[v] { external[v] += effects.externalInflow[v] }
+        return external
+    }
+
+    /// Relocation rates by sector, set on the flow system and returned for the accounts. By
+    /// variety: the log return of an origin (plus its retention effort), of a destination
+    /// (net of its subsidy) and the destination's weight ρ0 K_j / ΣK; NaN marks a variety
+    /// that takes no part (a NaN gap is never positive).
+    func relocationRates(
+        state: EconomyState, equilibrium eq: Equilibrium, agents: [CityAgent], travelTimes: [Double], effects: PolicyEffects
+    ) -> [SparseRates] {
+        let vCount = n * sCount
         var sectorCapital = [Double](repeating: 0, count: sCount)
         for s in 0..<sCount { for j in 0..<n { sectorCapital[s] += state.capital[j * sCount + s] } }
         var originLog = [Double](repeating: .nan, count: vCount)
@@ -451,21 +480,25 @@ public final class FlowIntegrator {
             guard sectorCapital[s] > 0, state.capital[v] > 0, eq.returns[v] > 0 else { continue }
             let lnr = Foundation.log(eq.returns[v])
             originLog[v] = lnr + agents[i].retention
-            guard !blocked[v], effects.capitalCap[v] == .infinity else { continue }
+            guard !effects.investmentBlocked[v], effects.capitalCap[v] == .infinity else { continue }
             destinationLog[v] = lnr - Foundation.log(1 - agents[i].subsidy)
-            destinationWeight[v] = p.relocationRate * state.capital[v] / sectorCapital[s]
+            destinationWeight[v] = parameters.relocationRate * state.capital[v] / sectorCapital[s]
         } }
         let rows = RelocationRows(
             cities: n, sectors: sCount, originLog: originLog, destinationLog: destinationLog,
-            destinationWeight: destinationWeight, costPerHour: p.relocationCostPerHour,
+            destinationWeight: destinationWeight, costPerHour: parameters.relocationCostPerHour,
             travelTimes: travelTimes, bonus: effects.relocationBonus)
         let (relocation, relocationOut) = rows.build()
-        sys.relocation = relocation
-        sys.relocationOut = relocationOut
-        sys.spending = publicSpending
-        sys.housingGrowth = effects.housingGrowth.map { $0 + p.housingGrowth }
+        system.relocation = relocation
+        system.relocationOut = relocationOut
+        return relocation
+    }
 
-        // Integrate.
+    /// Integrates the stocks over the tick with gsl_odeiv2 (rk8pd) and writes them back to
+    /// `state`; returns the whole solution vector, whose cumulative entries (∫L, ∫K, moves
+    /// out and in) the accounts read.
+    func integrateStocks(_ state: inout EconomyState, dt: Double) throws -> [Double] {
+        let o = system.offsets
         var y = [Double](repeating: 0, count: o.end)
         for i in 0..<n {
             y[o.l + i] = state.urbanPopulation[i]
@@ -473,11 +506,30 @@ public final class FlowIntegrator {
             y[o.g + i] = state.publicServices[i]
             y[o.h + i] = state.housing[i]
         }
-        for v in 0..<vCount { y[o.k + v] = state.capital[v] }
-        let startR = state.ruralPopulation
+        for v in 0..<n * sCount { y[o.k + v] = state.capital[v] }
         try integrator.integrate(&y, from: 0, to: dt)
+        for i in 0..<n {
+            state.urbanPopulation[i] = y[o.l + i]
+            state.ruralPopulation[i] = y[o.r + i]
+            state.publicServices[i] = y[o.g + i]
+            state.housing[i] = y[o.h + i]
+        }
+        for v in 0..<n * sCount { state.capital[v] = y[o.k + v] }
+        return y
+    }
 
-        // Accounts.
+    /// What moved over the tick: the origin–destination matrices of people (from the logit
+    /// shares or the replicator's net moves), of pooled saving (nominal) and of relocated
+    /// industry, with investment, external inflow, depreciation, urbanisation and natural
+    /// growth, all as amounts over `dt` years.
+    func accounts(
+        y: [Double], startRural: [Double], equilibrium eq: Equilibrium, investment: [Double], external: [Double],
+        relocation: [SparseRates], effects: PolicyEffects, year: Double, dt: Double
+    ) -> TickFlows {
+        let p = parameters
+        let sys = system
+        let o = sys.offsets
+        let vCount = n * sCount
         var flows = TickFlows(
             population: Array(repeating: 0, count: n * n), capital: Array(repeating: 0, count: n * n),
             industry: Array(repeating: 0, count: n * n),
@@ -492,7 +544,7 @@ public final class FlowIntegrator {
             let (accessibility, attraction, denominators) = (sys.migration.accessibility, sys.attraction, sys.denominators)
             flows.population.withUnsafeMutableBufferPointer { population in
                 for i in 0..<n {
-                    let movers = (p.migrationRate * y[o.cumL + i] + p.urbanisationRate * ruralIntegral(startR[i], dt: dt)) / denominators[i]
+                    let movers = (p.migrationRate * y[o.cumL + i] + p.urbanisationRate * ruralIntegral(startRural[i], dt: dt)) / denominators[i]
                     for j in 0..<n where j != i {
                         population[i * n + j] = movers * accessibility[i * n + j] * attraction[j]
                     }
@@ -531,16 +583,9 @@ public final class FlowIntegrator {
                 }
             }
         }
-        for i in 0..<n { flows.urbanisation[i] = p.urbanisationRate * ruralIntegral(startR[i], dt: dt) }
+        for i in 0..<n { flows.urbanisation[i] = p.urbanisationRate * ruralIntegral(startRural[i], dt: dt) }
         for i in 0..<n {
-            state.urbanPopulation[i] = y[o.l + i]
-            state.ruralPopulation[i] = y[o.r + i]
-            state.publicServices[i] = y[o.g + i]
-            state.housing[i] = y[o.h + i]
-        }
-        for v in 0..<vCount { state.capital[v] = y[o.k + v] }
-        for i in 0..<n {
-            flows.naturalGrowth[i] = p.naturalGrowth * (y[o.cumL + i] + ruralIntegral(startR[i], dt: dt))
+            flows.naturalGrowth[i] = p.naturalGrowth * (y[o.cumL + i] + ruralIntegral(startRural[i], dt: dt))
         }
         return flows
     }

@@ -378,7 +378,7 @@ public final class Simulation {
         let eq: Equilibrium
         do {
             eq = try equilibriumSolver.solve(
-                s.economy, parameters: parameters, start: s.pending?.equilibrium, investment: investmentInputs(s, effects))
+                s.economy, parameters: parameters, start: s.pending.map { EquilibriumGuess($0.equilibrium) }, investment: investmentInputs(s, effects))
         } catch let failure as EquilibriumFailure {
             throw SimulationError(tick: tick, year: year, city: failure.worstCity, message: failure.description)
         }

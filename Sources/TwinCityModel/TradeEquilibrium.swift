@@ -141,6 +141,24 @@ public struct InvestmentInputs: Sendable {
     }
 }
 
+/// Where the equilibrium solvers start: factory prices p_i^s (0 for a variety that is not
+/// produced) and wages w_i, in the units of `Equilibrium`. The previous tick's equilibrium
+/// gives one; the calibration gives the base year's prices and wages, which are the solution.
+public struct EquilibriumGuess: Sendable, Equatable {
+    public var prices: [Double]
+    public var wages: [Double]
+
+    public init(prices: [Double], wages: [Double]) {
+        self.prices = prices
+        self.wages = wages
+    }
+
+    /// The prices and wages of a solved equilibrium.
+    public init(_ equilibrium: Equilibrium) {
+        self.init(prices: equilibrium.prices, wages: equilibrium.wages)
+    }
+}
+
 /// Why an equilibrium could not be found.
 public struct EquilibriumFailure: Error, CustomStringConvertible, Sendable {
     public var solver: EquilibriumSolverKind
@@ -291,9 +309,9 @@ public final class TradeEquilibrium {
     public var fixedPointApplies: Bool { beta.allSatisfy { $0 > 0 } }
 
     /// Solves the equilibrium for `state`, starting from `start` (the previous tick's
-    /// equilibrium) when given.
+    /// prices and wages) when given, else from `initialGuess()`.
     public func solve(
-        _ state: EconomyState, parameters: ModelParameters, start: Equilibrium? = nil,
+        _ state: EconomyState, parameters: ModelParameters, start: EquilibriumGuess? = nil,
         investment: InvestmentInputs? = nil
     ) throws -> Equilibrium {
         load(state)
@@ -359,6 +377,22 @@ public final class TradeEquilibrium {
         }
     }
 
+    /// Labour demand of a variety with capital, from the wage equal to the marginal product
+    /// `w = (1−β) p A (K/L)^β`: `ln L = ln K + (ln(1−β) + ln p + ln A − ln w)/β` (persons,
+    /// in the units of K and p). The one formula the evaluation, the fixed-point solver and
+    /// the wage solve share.
+    @inline(__always)
+    static func logLabourDemand(lnK: Double, logOneMinusBeta: Double, lnp: Double, lnA: Double, lnw: Double, beta: Double) -> Double {
+        lnK + (logOneMinusBeta + lnp + lnA - lnw) / beta
+    }
+
+    /// Revenue of a variety, `ln(p Q) = ln p + ln A + (1−β) ln L + β ln K` (Cobb–Douglas
+    /// supply, 亿元 at the tick's prices).
+    @inline(__always)
+    static func logRevenue(lnp: Double, lnA: Double, lnL: Double, lnK: Double, beta: Double) -> Double {
+        lnp + lnA + (1 - beta) * lnL + beta * lnK
+    }
+
     func initialGuess() -> ([Double], [Double]) {
         // Wages at the level where urban income alone is the modern expenditure, and prices at
         // unit cost: a start from which a few fixed-point steps reach the basin of Powell.
@@ -392,9 +426,9 @@ public final class TradeEquilibrium {
                 let v = i * sCount + s
                 let b = beta[s]
                 guard b > 0, active[v] else { continue }
-                let lnL = lnK[v] + (logOneMinusBeta[s] + lnp[v] + lnA[v] - lnw[i]) / b
+                let lnL = Self.logLabourDemand(lnK: lnK[v], logOneMinusBeta: logOneMinusBeta[s], lnp: lnp[v], lnA: lnA[v], lnw: lnw[i], beta: b)
                 lnLsec[v] = lnL
-                let lnv = lnp[v] + lnA[v] + (1 - b) * lnL + b * lnK[v]
+                let lnv = Self.logRevenue(lnp: lnp[v], lnA: lnA[v], lnL: lnL, lnK: lnK[v], beta: b)
                 lnSupply[v] = lnv
                 y += b * Foundation.exp(lnv)
             }
@@ -607,8 +641,8 @@ public final class TradeEquilibrium {
                 for s in 0..<sCount where active[i * sCount + s] {
                     let v = i * sCount + s
                     let b = beta[s]
-                    let lnL = lnK[v] + (logOneMinusBeta[s] + lnp[v] + lnA[v] - lnw[i]) / b
-                    y += b * Foundation.exp(lnp[v] + lnA[v] + (1 - b) * lnL + b * lnK[v])
+                    let lnL = Self.logLabourDemand(lnK: lnK[v], logOneMinusBeta: logOneMinusBeta[s], lnp: lnp[v], lnA: lnA[v], lnw: lnw[i], beta: b)
+                    y += b * Foundation.exp(Self.logRevenue(lnp: lnp[v], lnA: lnA[v], lnL: lnL, lnK: lnK[v], beta: b))
                 }
                 modern += y
             }
@@ -676,7 +710,7 @@ public final class TradeEquilibrium {
                 for s in 0..<sCount where active[i * sCount + s] {
                     let v = i * sCount + s
                     let b = beta[s]
-                    let e = Foundation.exp(lnK[v] + (logOneMinusBeta[s] + lnp[v] + lnA[v] - u) / b)
+                    let e = Foundation.exp(Self.logLabourDemand(lnK: lnK[v], logOneMinusBeta: logOneMinusBeta[s], lnp: lnp[v], lnA: lnA[v], lnw: u, beta: b))
                     total += e
                     slope -= e / b
                 }
@@ -746,7 +780,7 @@ public final class TradeEquilibrium {
         let totalRural = ruralIncome.reduce(0, +)
         let fund = inputs.fund.reduce(0, +)
         let agriculture = aA * consumption.reduce(0, +) - exports.reduce(0, +) - transfers.reduce(0, +) - fund
-        let residual = f.reduce(0) { max($0, abs($1)) }
+        let residual = f.reduce(0) { $0.maxPropagatingNaN(abs($1)) }
         var eq = Equilibrium(
             prices: prices, wages: wages, sectorLabour: sectorLabour, output: output,
             revenue: revenue, priceIndex: priceIndex, expenditure: Array(expenditure), rent: rent,

@@ -2,6 +2,7 @@
 // streamed into the database in its own transaction, so memory does not grow with the
 // number of runs and an interrupted sweep loses at most the runs in progress.
 import Foundation
+import TwinCityModel
 
 /// Progress of a sweep, for a progress bar.
 public struct SweepProgress: Sendable, Equatable {
@@ -69,45 +70,32 @@ public struct SweepRunner: Sendable {
     ///     is started and runs in progress are abandoned (not recorded).
     ///   - progress: Called on the calling thread about every `interval` seconds and once at
     ///     the end.
-    /// - Throws: the first error recording a run (a full disk); workers stop at it.
+    /// - Throws: the error of the lowest run that could not be recorded (a full disk); no run
+    ///   after it is started and those in progress after it are abandoned (`OrderedWorkers`).
     public func run(
         interval: Double = 0.2,
         shouldStop: @escaping @Sendable () -> Bool = { false },
         progress: (SweepProgress) -> Void = { _ in }
     ) throws -> SweepOutcome {
-        let state = WorkState(
-            design: executor.design, replications: executor.definition.replications, shard: shard,
-            total: totalRuns, alreadyDone: try finishedRunsInShare())
+        let counts = RunCounts(total: totalRuns, alreadyDone: try finishedRunsInShare())
         let start = Date()
-        let group = DispatchGroup()
-        for _ in 0..<jobs {
-            group.enter()
-            let thread = Thread { [executor, database, shard] in
-                defer { group.leave() }
-                while let (point, replication) = state.next(database: database, shouldStop: shouldStop) {
-                    guard let record = executor.run(point: point, replication: replication, shouldStop: {
-                        shouldStop() || state.hasFailed
-                    }) else { break }
-                    do {
-                        try database.record(record, shard: shard)
-                        state.finished(failed: record.status == .failed)
-                    } catch {
-                        state.fail(error)
-                        break
-                    }
-                }
-            }
-            // The stack `twincity run` has on the main thread (8 MiB); secondary threads get
-            // only 512 KiB by default on macOS.
-            thread.stackSize = 8 << 20
-            thread.start()
+        let (replications, first, stride) = (executor.definition.replications, shard?.index ?? 0, shard?.count ?? 1)
+        let failure = OrderedWorkers.run(
+            count: totalRuns, threads: jobs, shouldStop: shouldStop, interval: interval,
+            poll: { progress(counts.progress(since: start)) }
+        ) { [executor, database, shard] run, isCancelled in
+            // Run k of the share is replication k mod R of its (k div R)-th point.
+            let (point, replication) = (first + (run / replications) * stride, run % replications)
+            // Finished runs are skipped by asking the database, so resuming holds no list of them.
+            guard try !database.isFinished(point: point, replication: replication) else { return }
+            guard let record = executor.run(point: point, replication: replication, shouldStop: {
+                shouldStop() || isCancelled()
+            }) else { throw OrderedWorkCancelled() }
+            try database.record(record, shard: shard)
+            counts.finished(failed: record.status == .failed)
         }
-        while group.wait(timeout: .now() + interval) == .timedOut {
-            progress(state.progress(since: start))
-        }
-        let final = state.progress(since: start)
-        progress(final)
-        if let error = state.firstError { throw error }
+        let final = counts.progress(since: start)
+        if let failure { throw failure.error }
         return SweepOutcome(progress: final, stopped: final.done < final.total && shouldStop())
     }
 
@@ -117,53 +105,18 @@ public struct SweepRunner: Sendable {
     }
 }
 
-/// The shared state of the workers: the next run to hand out and the counts so far.
-private final class WorkState: @unchecked Sendable {
+/// Runs finished by this process so far, for progress. Thread-safe.
+private final class RunCounts: @unchecked Sendable {
     // @unchecked: every mutable member is read and written under `lock`.
     private let lock = NSLock()
-    private let pointCount: Int
-    private let replications: Int
-    private let shard: ShardSelection?
     private let total: Int
     private let alreadyDone: Int
-    private var nextPoint: Int
-    private var nextReplication = 0
     private var doneHere = 0
     private var failedHere = 0
-    private var error: Error?
 
-    init(design: SamplingDesign, replications: Int, shard: ShardSelection?, total: Int, alreadyDone: Int) {
-        pointCount = design.pointCount
-        self.replications = replications
-        self.shard = shard
+    init(total: Int, alreadyDone: Int) {
         self.total = total
         self.alreadyDone = alreadyDone
-        nextPoint = shard?.index ?? 0
-    }
-
-    /// The next run not yet finished, or `nil` when there is none or the sweep stops.
-    /// Finished runs are skipped by asking the database, so resuming holds no list of them.
-    func next(database: SweepDatabase, shouldStop: () -> Bool) -> (Int, Int)? {
-        while true {
-            if shouldStop() { return nil }
-            let candidate: (Int, Int)? = lock.withLock {
-                guard error == nil, nextPoint < pointCount else { return nil }
-                let run = (nextPoint, nextReplication)
-                nextReplication += 1
-                if nextReplication == replications {
-                    nextReplication = 0
-                    nextPoint += shard?.count ?? 1
-                }
-                return run
-            }
-            guard let candidate else { return nil }
-            do {
-                if try !database.isFinished(point: candidate.0, replication: candidate.1) { return candidate }
-            } catch {
-                fail(error)
-                return nil
-            }
-        }
     }
 
     func finished(failed: Bool) {
@@ -172,13 +125,6 @@ private final class WorkState: @unchecked Sendable {
             if failed { failedHere += 1 }
         }
     }
-
-    func fail(_ error: Error) {
-        lock.withLock { if self.error == nil { self.error = error } }
-    }
-
-    var hasFailed: Bool { lock.withLock { error != nil } }
-    var firstError: Error? { lock.withLock { error } }
 
     func progress(since start: Date) -> SweepProgress {
         lock.withLock {
