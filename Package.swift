@@ -53,7 +53,6 @@ let package = Package(
             dependencies: [
                 "TwinCityScenario", "TwinCityExport", "TwinCityModel", "TwinCityGSL",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
         // Parser fuzzer: built with libFuzzer only by .ci/fuzz (docs/RELIABILITY.md); a plain

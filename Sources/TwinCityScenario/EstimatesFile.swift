@@ -59,11 +59,9 @@ public enum EstimatesFile {
 
     /// Reads `path` against `roster`; every problem is reported with file, line and key.
     public static func read(_ path: String, roster: Roster) throws -> Estimates {
-        let document = try ScenarioSource.parse(path, what: "estimates file")
+        let document = try TOMLDocument.read(path, what: "estimates file")
         let folder = URL(fileURLWithPath: path).absoluteURL.deletingLastPathComponent()
-        var reader = TableReader(file: path, positions: document.positions.mapValues {
-            SourceLocation(file: path, rank: 0, line: $0.line, column: $0.column, folder: folder)
-        })
+        var reader = TableReader(file: path, positions: document.locations(file: path, folder: folder))
         let root = document.root
         reader.rejectUnknownKeys(root, at: [], allowed: topLevelKeys, context: "an estimates file")
         if let node = root["schema"] {

@@ -1,7 +1,6 @@
 // The TOML tree a scenario is checked from: its file, the files it extends merged under it,
 // and the command line's `--set` overrides on top, with where every key came from.
 import Foundation
-import TOMLKit
 
 /// A scenario's merged TOML tree and the source of each key path in it.
 ///
@@ -36,14 +35,13 @@ struct ScenarioSource {
         var chain: [(shown: String, absolute: String)] = []
         var shown = path
         var absolute = URL(fileURLWithPath: path).absoluteURL.standardizedFileURL.path
-        var files: [(document: TOMLDocument, location: (Int, Int) -> SourceLocation)] = []
+        var files: [(document: TOMLDocument, locations: [[String]: SourceLocation])] = []
         var nextFolder = folder
         while true {
-            let document = try parse(shown)
-            let rank = chain.count
+            let document = try TOMLDocument.read(shown, what: "scenario file")
             let file = shown, fileFolder = nextFolder
+            files.append((document, document.locations(file: file, rank: chain.count, folder: fileFolder)))
             chain.append((shown, absolute))
-            files.append((document, { SourceLocation(file: file, rank: rank, line: $0, column: $1, folder: fileFolder) }))
             try refuseOtherSchema(document, file: shown)
             guard let node = document.root[extendsKey] else { break }
             let at = document.positions[[extendsKey]]
@@ -70,38 +68,12 @@ struct ScenarioSource {
 
         // Merge from the farthest ancestor down, so each file overrides what it extends.
         var source = ScenarioSource(root: [:], locations: [:], files: chain.map(\.shown), parents: chain.dropFirst().map(\.absolute))
-        for (document, location) in files.reversed() {
+        for (document, locations) in files.reversed() {
             var root = document.root
             root[extendsKey] = nil
-            let locations = document.positions.filter { $0.key.first != extendsKey }
-                .mapValues { location($0.line, $0.column) }
-            source.merge(root, locations: locations)
+            source.merge(root, locations: locations.filter { $0.key.first != extendsKey })
         }
         return source
-    }
-
-    /// The parsed file; a missing file or a TOML syntax error is thrown with its position.
-    /// Parses a TOML file; `what` names the kind of file in errors ("scenario file").
-    static func parse(_ path: String, what: String = "scenario file") throws -> TOMLDocument {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-            throw InputError(file: path, message: "\(what) not found")
-        }
-        guard !isFolder.boolValue else {
-            throw InputError(file: path, message: "is a folder; expected a \(what) (.toml)")
-        }
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw InputError(file: path, message: "cannot be read as UTF-8 text")
-        }
-        do {
-            return try TOMLDocument(text: text)
-        } catch let error as TOMLParseError {
-            throw InputError(
-                file: path, line: error.source.begin.line, column: error.source.begin.column,
-                message: "TOML syntax error: \(error.description)")
-        } catch let problem as TOMLSyntaxProblem {
-            throw InputError(file: path, line: problem.line, column: problem.column, message: "TOML syntax error: \(problem.message)")
-        }
     }
 
     /// Another version's keys mean other things: a file of another schema is refused before
@@ -152,7 +124,7 @@ struct ScenarioSource {
                 // The child's policy n becomes policy inherited.count + n.
                 for (childPath, location) in childLocations where childPath.starts(with: keyPath) {
                     var renumbered = childPath
-                    if childPath.count > 1, let n = Self.index(childPath[1]) {
+                    if childPath.count > 1, let n = TOMLKeyPath.index(childPath[1]) {
                         renumbered[1] = "[\(n + inherited.count)]"
                     } else if locations[renumbered] != nil {
                         continue
@@ -174,12 +146,6 @@ struct ScenarioSource {
     private mutating func replaceLocations(under path: [String], with new: [[String]: SourceLocation]) {
         for key in locations.keys where key.starts(with: path) { locations[key] = nil }
         locations.merge(new) { _, b in b }
-    }
-
-    /// `n` for an index segment `[n]`.
-    static func index(_ segment: String) -> Int? {
-        guard TableReader.isIndex(segment) else { return nil }
-        return Int(segment.dropFirst().dropLast())
     }
 
     // MARK: - Overrides
@@ -208,7 +174,7 @@ struct ScenarioSource {
             }
             let keyText = option[..<equals].trimmingCharacters(in: .whitespaces)
             let valueText = option[option.index(after: equals)...].trimmingCharacters(in: .whitespaces)
-            guard let path = Self.keyPath(keyText) else {
+            guard let path = TOMLKeyPath.parse(keyText) else {
                 fail(nil, "'\(keyText)' is not a key path; expected dotted keys with array indices from 0, e.g. model.migration_rate or policy[1].share")
                 continue
             }
@@ -220,7 +186,7 @@ struct ScenarioSource {
             do {
                 root = try Self.setting(value, at: path[...], in: .table(root), done: []).tableValue
             } catch let error as OverrideError {
-                fail(TableReader.keyPath(error.path), error.message)
+                fail(TOMLKeyPath.format(error.path), error.message)
                 continue
             } catch {
                 fail(keyText, "\(error)")
@@ -244,30 +210,6 @@ struct ScenarioSource {
         var message: String
     }
 
-    /// `["policy", "[1]", "share"]` from `policy[1].share`; `nil` when the text is not a key
-    /// path of bare keys and indices.
-    static func keyPath(_ text: String) -> [String]? {
-        guard !text.isEmpty else { return nil }
-        var path: [String] = []
-        for part in text.split(separator: ".", omittingEmptySubsequences: false) {
-            var rest = Substring(part)
-            let name = rest.prefix { $0 != "[" }
-            guard !name.isEmpty, name.unicodeScalars.allSatisfy({
-                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-"
-            }) else { return nil }
-            path.append(String(name))
-            rest = rest.dropFirst(name.count)
-            while !rest.isEmpty {
-                guard rest.first == "[", let close = rest.firstIndex(of: "]") else { return nil }
-                let digits = rest[rest.index(after: rest.startIndex)..<close]
-                guard !digits.isEmpty, digits.allSatisfy(\.isNumber), let n = Int(digits) else { return nil }
-                path.append("[\(n)]")
-                rest = rest[rest.index(after: close)...]
-            }
-        }
-        return path
-    }
-
     /// VALUE of `--set KEY=VALUE` as TOML, or as a string when it is no TOML value.
     static func value(_ text: String) -> TOMLNode {
         if let document = try? TOMLDocument(text: "value = " + text), let node = document.root["value"] {
@@ -280,16 +222,16 @@ struct ScenarioSource {
     private static func setting(_ value: TOMLNode, at path: ArraySlice<String>, in node: TOMLNode?, done: [String]) throws -> TOMLNode {
         guard let segment = path.first else { return value }
         let here = done + [segment]
-        if let n = index(segment) {
+        if let n = TOMLKeyPath.index(segment) {
             guard case .array(var elements)? = node else {
                 throw OverrideError(path: done, message: "is \(node?.found ?? "not set"), not a list; an index [\(n)] needs a list")
             }
             guard n < elements.count else {
                 let count = elements.count
                 let what = done == [policyKey] ? (count == 1 ? "policy" : "policies") : (count == 1 ? "element" : "elements")
-                let first = TableReader.keyPath(done + ["[0]"]), last = TableReader.keyPath(done + ["[\(count - 1)]"])
+                let first = TOMLKeyPath.format(done + ["[0]"]), last = TOMLKeyPath.format(done + ["[\(count - 1)]"])
                 let range = count == 0 ? "" : count == 1 ? " (\(first))" : " (\(first) to \(last))"
-                let whose = done == [policyKey] ? "the scenario has" : "\(TableReader.keyPath(done)) has"
+                let whose = done == [policyKey] ? "the scenario has" : "\(TOMLKeyPath.format(done)) has"
                 throw OverrideError(path: here, message: "no such element: \(whose) \(count) \(what)\(range); --set can change an element, not add one")
             }
             elements[n] = try setting(value, at: path.dropFirst(), in: elements[n], done: here)
@@ -302,7 +244,7 @@ struct ScenarioSource {
         case let other?:
             throw OverrideError(path: done, message: "is \(other.found), not a table, so it has no key '\(segment)'")
         }
-        if path.count > 1, index(path[path.index(after: path.startIndex)]) != nil, table[segment] == nil {
+        if path.count > 1, TOMLKeyPath.index(path[path.index(after: path.startIndex)]) != nil, table[segment] == nil {
             throw OverrideError(path: here, message: "not set, so it has no elements to change")
         }
         table[segment] = try setting(value, at: path.dropFirst(), in: table[segment], done: here)

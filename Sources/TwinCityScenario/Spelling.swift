@@ -2,10 +2,10 @@
 
 /// Edit-distance suggestions, so an error about an unknown name can say which valid name was
 /// probably meant.
-public enum Spelling {
+package enum Spelling {
     /// Levenshtein distance between two strings, counted in characters, ignoring case.
     /// Cost O(|a|·|b|) time, O(|b|) memory.
-    public static func editDistance(_ a: String, _ b: String) -> Int {
+    package static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a.lowercased()), b = Array(b.lowercased())
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
@@ -25,7 +25,7 @@ public enum Spelling {
     /// The candidate closest to `name`, or `nil` when even the closest differs in more than
     /// half its characters (then it is no plausible misspelling, and a suggestion would mislead).
     /// Ties go to the earlier candidate, so suggestions are stable.
-    public static func nearest<S: Sequence>(to name: String, among candidates: S) -> String?
+    package static func nearest<S: Sequence>(to name: String, among candidates: S) -> String?
     where S.Element == String {
         var best: (name: String, distance: Int)?
         for candidate in candidates {
@@ -37,7 +37,7 @@ public enum Spelling {
     }
 
     /// `; did you mean 'x'?` when a plausible nearest candidate exists, else the empty string.
-    public static func suggestion<S: Sequence>(for name: String, among candidates: S) -> String
+    package static func suggestion<S: Sequence>(for name: String, among candidates: S) -> String
     where S.Element == String {
         nearest(to: name, among: candidates).map { "; did you mean '\($0)'?" } ?? ""
     }

@@ -1,10 +1,12 @@
 // A parsed TOML file as plain Swift values, with the line and column of every key: TOMLKit
 // parses, but exposes no source positions for values, so a scanner over the (already valid)
-// text finds where each key path is written.
+// text finds where each key path is written. Scenario, estimates and sweep files are all read
+// through it.
+import Foundation
 import TOMLKit
 
 /// A TOML value, copied out of TOMLKit's tree so that checking it needs no C calls.
-indirect enum TOMLNode {
+package indirect enum TOMLNode {
     case string(String)
     case integer(Int)
     case float(Double)
@@ -27,6 +29,14 @@ indirect enum TOMLNode {
         }
     }
 
+    /// As `found`, but a finite float keeps its fraction (`2.0`, not `2`): for messages that
+    /// refuse a float where a whole number or a string belongs, where `2` would read as the
+    /// very value that was asked for.
+    package var foundAsTyped: String {
+        if case .float(let value) = self, value.isFinite { return "\(value)" }
+        return found
+    }
+
     /// A number as TOML writes it: `nan`, `inf`, `-inf`, `0.1`, `2020`.
     static func format(_ value: Double) -> String {
         if value.isNaN { return "nan" }
@@ -43,14 +53,45 @@ struct SourcePosition: Equatable {
 }
 
 /// A TOML file's root table and the position of each key path.
-struct TOMLDocument {
+package struct TOMLDocument {
     /// The root table.
-    var root: [String: TOMLNode]
+    package var root: [String: TOMLNode]
     /// Where each key path (e.g. `["model", "sectors", "services"]`) is first written: its
     /// key in a `key = value` line or its segment in a `[table]` header. An element of an
     /// array is the segment `[n]` (from 0): `["policy", "[1]", "cities", "[0]"]`, located at
     /// its `[[policy]]` header or at the element's first character.
     var positions: [[String]: SourcePosition]
+    /// Where the header opening each table is written: the `[` of its `[a.b]` line, and for
+    /// an array of tables of its first `[[a.b]]` line. A table written only as dotted keys or
+    /// inline has none.
+    var headers: [[String]: SourcePosition]
+
+    /// Reads and parses the TOML file at `path`; `what` names the kind of file in errors
+    /// ("scenario file", "sweep file").
+    ///
+    /// - Throws: `InputError` for a missing, folder or non-UTF-8 file, and for a TOML syntax
+    ///   error, with its line and column.
+    package static func read(_ path: String, what: String) throws -> TOMLDocument {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw InputError(file: path, message: "\(what) not found")
+        }
+        guard !isFolder.boolValue else {
+            throw InputError(file: path, message: "is a folder; expected a \(what) (.toml)")
+        }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw InputError(file: path, message: "cannot be read as UTF-8 text")
+        }
+        do {
+            return try TOMLDocument(text: text)
+        } catch let error as TOMLParseError {
+            throw InputError(
+                file: path, line: error.source.begin.line, column: error.source.begin.column,
+                message: "TOML syntax error: \(error.description)")
+        } catch let problem as TOMLSyntaxProblem {
+            throw InputError(file: path, line: problem.line, column: problem.column, message: "TOML syntax error: \(problem.message)")
+        }
+    }
 
     /// Parses TOML text.
     /// - Throws: `TOMLSyntaxProblem` for a construct the parser would abort on
@@ -62,6 +103,16 @@ struct TOMLDocument {
         var locator = TOMLKeyLocator(text: text)
         locator.scan()
         positions = locator.positions
+        headers = locator.headers
+    }
+
+    /// `positions` as locations in `file` (named so in errors), the `rank`-th file of a
+    /// chain of files, whose relative paths are taken from `folder`: what `TableReader`
+    /// locates errors by. With `tablesAtHeaders`, a table opened by a header is located at
+    /// the header's `[` rather than at its name.
+    package func locations(file: String, rank: Int = 0, folder: URL, tablesAtHeaders: Bool = false) -> [[String]: SourceLocation] {
+        let located = tablesAtHeaders ? positions.merging(headers) { _, header in header } : positions
+        return located.mapValues { SourceLocation(file: file, rank: rank, line: $0.line, column: $0.column, folder: folder) }
     }
 
     private static func node(_ table: TOMLTable) -> [String: TOMLNode] {
@@ -98,6 +149,8 @@ struct TOMLKeyLocator {
     private var column = 1
     /// The first position of each key path found so far.
     private(set) var positions: [[String]: SourcePosition] = [:]
+    /// The `[` of the first header opening each table (and each array of tables).
+    private(set) var headers: [[String]: SourcePosition] = [:]
     /// How many `[[path]]` headers have been seen, to name each element `path[n]`.
     private var arrayTableCounts: [[String]: Int] = [:]
 
@@ -144,6 +197,9 @@ struct TOMLKeyLocator {
             } else if let n = arrayTableCounts[path] {
                 path.append("[\(n - 1)]")
             }
+        }
+        for table in isArray ? [Array(path.dropLast()), path] : [path] where headers[table] == nil {
+            headers[table] = at
         }
         skipToLineEnd()
         return path
@@ -222,7 +278,7 @@ struct TOMLKeyLocator {
                 segments.append((string(), at))
             } else {
                 let start = index
-                while let c = peek(), Self.isBareKeyCharacter(c) { advance() }
+                while let c = peek(), TOMLKeyPath.isBare(c) { advance() }
                 guard index > start else { break }
                 segments.append((String(String.UnicodeScalarView(chars[start..<index])), at))
             }
@@ -231,10 +287,6 @@ struct TOMLKeyLocator {
             advance()
         }
         return segments
-    }
-
-    private static func isBareKeyCharacter(_ c: Unicode.Scalar) -> Bool {
-        ("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c) || c == "_" || c == "-"
     }
 
     /// Records each prefix of the dotted key under `prefix` at its segment's position (the

@@ -4,16 +4,16 @@
 
 /// A syntax error found by `TOMLPreflight.check`, with its 1-based line and column (in
 /// Unicode scalars, as TOMLKit's own syntax errors count them).
-public struct TOMLSyntaxProblem: Error, Equatable, Sendable, CustomStringConvertible {
+package struct TOMLSyntaxProblem: Error, Equatable, Sendable, CustomStringConvertible {
     /// Line of the offending character.
-    public var line: Int
+    package var line: Int
     /// Column of the offending character.
-    public var column: Int
+    package var column: Int
     /// What was expected and what was found.
-    public var message: String
+    package var message: String
 
     /// `message`, without the position (callers put the file and position in front).
-    public var description: String { message }
+    package var description: String { message }
 }
 
 /// Refuses the TOML constructs that would abort the parser rather than be reported by it.
@@ -28,9 +28,9 @@ public struct TOMLSyntaxProblem: Error, Equatable, Sendable, CustomStringConvert
 /// The scan follows strings (single- and multi-line, with escapes), comments and the brackets
 /// of array and inline-table values, so that a `[` inside a value or a string is never taken
 /// for a header; valid TOML always passes.
-public enum TOMLPreflight {
+package enum TOMLPreflight {
     /// Throws the first construct of `text` the TOML parser cannot report by itself.
-    public static func check(_ text: String) throws(TOMLSyntaxProblem) {
+    package static func check(_ text: String) throws(TOMLSyntaxProblem) {
         var scanner = Scanner(text)
         try scanner.scan()
     }
@@ -58,10 +58,6 @@ public enum TOMLPreflight {
                 column += 1
             }
             index += 1
-        }
-
-        static func isBareKeyCharacter(_ c: Unicode.Scalar) -> Bool {
-            ("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c) || c == "_" || c == "-"
         }
 
         /// Line separators the parser neither skips as a line break nor accepts as a value.
@@ -140,7 +136,7 @@ public enum TOMLPreflight {
                 advance()
                 while let c = peek(), c == " " || c == "\t" { advance() }
             }
-            if let c = peek(), c != "]", c != "\"", c != "'", !Self.isBareKeyCharacter(c) {
+            if let c = peek(), c != "]", c != "\"", c != "'", !TOMLKeyPath.isBare(c) {
                 throw TOMLSyntaxProblem(
                     line: line, column: column,
                     message: "expected a table name (a bare key or a quoted key) after '[', found \(Self.shown(c))")

@@ -1,10 +1,11 @@
 // Typed reading of TOML values: each reader returns the value or records an error naming the
-// line, column and key path, so one pass over a file reports every bad value.
+// line, column and key path, so one pass over a file reports every bad value. Scenario,
+// estimates and sweep files are all checked through it.
 import Foundation
 
 /// Where a value of a scenario was written: a line of one of the scenario's files (the file
 /// given, or one it extends), or a `--set` option of the command line.
-struct SourceLocation: Equatable {
+package struct SourceLocation: Equatable, Sendable {
     /// The file as shown in errors (the path as given, or reached through `extends`), or
     /// `--set` for a value from the command line.
     var file: String
@@ -27,15 +28,15 @@ struct SourceLocation: Equatable {
 
 /// Reads values out of a parsed TOML document, collecting an `InputError` for each key that
 /// is unknown, of the wrong type or out of range.
-struct TableReader {
+package struct TableReader {
     /// The file as the user gave it, for errors about keys written nowhere.
     let file: String
     /// Where each key path is written.
-    let positions: [[String]: SourceLocation]
+    package let positions: [[String]: SourceLocation]
     /// Errors found so far.
-    private(set) var errors: [InputError] = []
+    package private(set) var errors: [InputError] = []
 
-    init(file: String, positions: [[String]: SourceLocation]) {
+    package init(file: String, positions: [[String]: SourceLocation]) {
         self.file = file
         self.positions = positions
     }
@@ -43,11 +44,14 @@ struct TableReader {
     // MARK: - Errors
 
     /// Records an error about `path`, located at the key itself or, for a key that is not
-    /// written anywhere (a missing one), at the nearest enclosing table that is.
-    mutating func fail(_ path: [String], _ message: String, key: String? = nil) {
+    /// written anywhere (a missing one), at the nearest enclosing table that is. With
+    /// `atLineStart`, at column 1 of that line: for the elements of a list shown by their line
+    /// (a sweep's outputs).
+    package mutating func fail(_ path: [String], _ message: String, key: String? = nil, atLineStart: Bool = false) {
         let at = position(of: path)
         errors.append(InputError(
-            file: at?.file ?? file, line: at?.line, column: at?.column, key: key ?? Self.keyPath(path), message: message))
+            file: at?.file ?? file, line: at?.line, column: atLineStart && at?.line != nil ? 1 : at?.column,
+            key: key ?? TOMLKeyPath.format(path), message: message))
     }
 
     /// Position of `path` or of its nearest written ancestor.
@@ -60,31 +64,9 @@ struct TableReader {
         return nil
     }
 
-    /// `model.sectors.services.base_mix`, `policy[2].cities[1]`: a segment that is not a bare
-    /// TOML key is quoted, an array index `[n]` follows its array without a dot.
-    static func keyPath(_ path: [String]) -> String {
-        var text = ""
-        for segment in path {
-            if isIndex(segment) {
-                text += segment
-                continue
-            }
-            let bare = !segment.isEmpty && segment.unicodeScalars.allSatisfy {
-                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-"
-            }
-            text += (text.isEmpty ? "" : ".") + (bare ? segment : "\"\(segment)\"")
-        }
-        return text
-    }
-
-    /// True for an array index segment, `[0]`, `[12]`.
-    static func isIndex(_ segment: String) -> Bool {
-        segment.count >= 3 && segment.first == "[" && segment.last == "]" && segment.dropFirst().dropLast().allSatisfy(\.isNumber)
-    }
-
     /// The keys of `table` in the order they are written in the file, so errors come out top
     /// to bottom (the parser keeps them sorted by name).
-    func orderedKeys(_ table: [String: TOMLNode], at path: [String]) -> [String] {
+    package func orderedKeys(_ table: [String: TOMLNode], at path: [String]) -> [String] {
         table.keys.sorted { a, b in
             let pa = positions[path + [a]]?.order ?? (Int.max, Int.max, 0)
             let pb = positions[path + [b]]?.order ?? (Int.max, Int.max, 0)

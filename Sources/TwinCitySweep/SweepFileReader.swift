@@ -1,63 +1,8 @@
 // Reads a sweep file (TOML, schema 1, docs/SWEEPS.md) and checks every key that can be checked
 // without the base scenario; `SweepValidator` then checks parameter paths and outputs against it.
 import Foundation
-import TOMLKit
 import TwinCityModel
 import TwinCityScenario
-
-/// A TOML value copied out of TOMLKit's tree.
-indirect enum SweepTOMLValue {
-    case string(String)
-    case integer(Int)
-    case float(Double)
-    case bool(Bool)
-    case array([SweepTOMLValue])
-    case table([String: SweepTOMLValue])
-    /// A date or time, kept as text: no sweep key takes one.
-    case other(String)
-
-    init(_ value: TOMLValueConvertible) {
-        switch value.type {
-        case .string: self = .string(value.string ?? "")
-        case .int: self = .integer(value.int ?? 0)
-        case .double: self = .float(value.double ?? .nan)
-        case .bool: self = .bool(value.bool ?? false)
-        case .array: self = .array(value.array.map { $0.map { SweepTOMLValue($0) } } ?? [])
-        case .table: self = .table(value.table.map(SweepTOMLValue.table) ?? [:])
-        case .date, .time, .dateTime: self = .other(value.debugDescription)
-        }
-    }
-
-    static func table(_ table: TOMLTable) -> [String: SweepTOMLValue] {
-        var result: [String: SweepTOMLValue] = [:]
-        for key in table.keys {
-            if let value = table[key] { result[key] = SweepTOMLValue(value) }
-        }
-        return result
-    }
-
-    /// The value for the "found …" half of an error message.
-    var found: String {
-        switch self {
-        case .string(let text): return "the string \"\(text)\""
-        case .integer(let value): return "\(value)"
-        case .float(let value): return value.isNaN ? "nan" : value.isInfinite ? (value > 0 ? "inf" : "-inf") : "\(value)"
-        case .bool(let value): return "\(value)"
-        case .array: return "an array"
-        case .table: return "a table"
-        case .other(let text): return text
-        }
-    }
-
-    /// A finite number written as a TOML integer or float.
-    var number: Double? {
-        switch self {
-        case .integer(let value): return Double(value)
-        case .float(let value): return value.isFinite ? value : nil
-        default: return nil
-        }
-    }
-}
 
 /// A sweep file as read: the sweep, its base scenario and where its keys are written.
 public struct SweepFile: Sendable {
@@ -68,13 +13,13 @@ public struct SweepFile: Sendable {
     /// Absolute path of the base scenario.
     public let scenarioPath: String
     /// Where the file's keys are written, for errors found after reading.
-    let locator: SweepKeyLocator
+    let positions: [[String]: SourceLocation]
 
-    /// An error about the key path `path` of the file (`["parameter", "[1]", "path"]`), at
-    /// its line, or at `line` when given.
-    func error(_ keyPath: [String], _ message: String, line: Int? = nil) -> InputError {
-        var reader = SweepKeyReader(file: self.path, locator: locator)
-        reader.fail(keyPath, message, line: line)
+    /// An error about the key path `keyPath` of the file (`["parameter", "[1]", "path"]`),
+    /// at its key, or at the start of its line with `atLineStart` (`TableReader.fail`).
+    func error(_ keyPath: [String], _ message: String, atLineStart: Bool = false) -> InputError {
+        var reader = TableReader(file: path, positions: positions)
+        reader.fail(keyPath, message, atLineStart: atLineStart)
         return reader.errors[0]
     }
 }
@@ -103,73 +48,54 @@ public enum SweepFileReader {
     /// - Throws: `InputError` or `InputErrors` (every problem found, top to bottom), each
     ///   naming the file, line and key (`parameter[1].max`).
     public static func read(path: String) throws -> SweepFile {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-            throw InputError(file: path, message: "sweep file not found")
-        }
-        guard !isFolder.boolValue else {
-            throw InputError(file: path, message: "is a folder; expected a sweep file (.toml)")
-        }
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw InputError(file: path, message: "cannot be read as UTF-8 text")
-        }
-        let root: [String: SweepTOMLValue]
-        do {
-            // Constructs the TOML parser would abort on are refused first (TOMLPreflight).
-            try TOMLPreflight.check(text)
-            root = SweepTOMLValue.table(try TOMLTable(string: text))
-        } catch let error as TOMLParseError {
-            throw InputError(
-                file: path, line: error.source.begin.line, column: error.source.begin.column,
-                message: "TOML syntax error: \(error.description)")
-        } catch let problem as TOMLSyntaxProblem {
-            throw InputError(file: path, line: problem.line, column: problem.column, message: "TOML syntax error: \(problem.message)")
-        }
-        var reader = SweepKeyReader(file: path, locator: SweepKeyLocator(text: text))
-        let definition = parse(root, &reader)
+        let document = try TOMLDocument.read(path, what: "sweep file")
+        let folder = URL(fileURLWithPath: path).absoluteURL.deletingLastPathComponent()
+        // An error about a whole table ([sampler], [[parameter]], or a key missing from it)
+        // points at the start of its header line, where the user looks for the table.
+        var reader = TableReader(file: path, positions: document.locations(file: path, folder: folder, tablesAtHeaders: true))
+        let definition = parse(document.root, &reader)
         try InputErrors.throwIfAny(reader.sortedErrors)
         guard let definition else { throw InputError(file: path, message: "the sweep could not be read") }
-        let folder = URL(fileURLWithPath: path).absoluteURL.deletingLastPathComponent()
         let scenarioPath = URL(fileURLWithPath: definition.scenario, relativeTo: folder).standardizedFileURL.path
-        return SweepFile(path: path, definition: definition, scenarioPath: scenarioPath, locator: reader.locator)
+        return SweepFile(path: path, definition: definition, scenarioPath: scenarioPath, positions: reader.positions)
     }
 
     /// The sweep in `root`, or `nil` when something is missing or wrong (then recorded in
     /// `reader`).
-    static func parse(_ root: [String: SweepTOMLValue], _ reader: inout SweepKeyReader) -> SweepDefinition? {
+    static func parse(_ root: [String: TOMLNode], _ reader: inout TableReader) -> SweepDefinition? {
         guard let schema = root["schema"] else {
-            reader.fail("schema", "missing; a sweep file states its format version, schema = \(SweepDefinition.schemaVersion)")
+            reader.fail(["schema"], "missing; a sweep file states its format version, schema = \(SweepDefinition.schemaVersion)")
             return nil
         }
         guard case .integer(let version) = schema, version == SweepDefinition.schemaVersion else {
-            reader.fail("schema", "unsupported schema \(schema.found); this version of twincity reads sweep files of schema \(SweepDefinition.schemaVersion)")
+            reader.fail(["schema"], "unsupported schema \(schema.foundAsTyped); this version of twincity reads sweep files of schema \(SweepDefinition.schemaVersion)")
             return nil
         }
-        reader.rejectUnknown(root, allowed: topLevelKeys, in: nil, context: "the sweep file")
+        reader.rejectUnknown(root, at: [], allowed: topLevelKeys, context: "the sweep file")
 
-        let name = reader.string(root["name"], "name", required: true)
-        let description = reader.string(root["description"], "description", required: false) ?? ""
-        let scenario = reader.string(root["scenario"], "scenario", required: true)
+        let name = reader.string(root["name"], ["name"], required: true)
+        let description = reader.string(root["description"], ["description"], required: false) ?? ""
+        let scenario = reader.string(root["scenario"], ["scenario"], required: true)
         var seed: UInt64?
         switch root["seed"] {
         case nil:
-            reader.fail("seed", "missing; a sweep states its seed (a whole number ≥ 0), e.g. seed = 20200710")
+            reader.fail(["seed"], "missing; a sweep states its seed (a whole number ≥ 0), e.g. seed = 20200710")
         case .integer(let value)? where value >= 0:
             seed = UInt64(value)
         case let value?:
-            reader.fail("seed", "expected a whole number ≥ 0, found \(value.found)")
+            reader.fail(["seed"], "expected a whole number ≥ 0, found \(value.foundAsTyped)")
         }
         var replications: Int? = 1
         if let value = root["replications"] {
             replications = nil
             if case .integer(let count) = value, count >= 1 { replications = count } else {
-                reader.fail("replications", "expected a whole number ≥ 1 (runs per point), found \(value.found)")
+                reader.fail(["replications"], "expected a whole number ≥ 1 (runs per point), found \(value.foundAsTyped)")
             }
         }
         var commonRandomNumbers: Bool?
         if let value = root["common_random_numbers"] {
             if case .bool(let flag) = value { commonRandomNumbers = flag } else {
-                reader.fail("common_random_numbers", "expected true (the same seeds at every point) or false (each point its own), found \(value.found)")
+                reader.fail(["common_random_numbers"], "expected true (the same seeds at every point) or false (each point its own), found \(value.foundAsTyped)")
             }
         }
         var fixed: [String] = []
@@ -185,7 +111,7 @@ public enum SweepFileReader {
             if let texts {
                 fixed = texts
             } else {
-                reader.fail("set", "expected a list of \"KEY=VALUE\" overrides of the base scenario, e.g. set = [\"time.end=2025\"]")
+                reader.fail(["set"], "expected a list of \"KEY=VALUE\" overrides of the base scenario, e.g. set = [\"time.end=2025\"]")
             }
         }
         let sampler = readSampler(root["sampler"], &reader)
@@ -193,7 +119,7 @@ public enum SweepFileReader {
         // and [[lever]] tables (Levers.swift), the uncertainties read like parameters.
         let exploratory = root["lever"] != nil || root["uncertainty"] != nil
         if exploratory, root["parameter"] != nil {
-            reader.fail("parameter", "a sweep with [[lever]] or [[uncertainty]] tables lists the keys it samples as [[uncertainty]], not [[parameter]]")
+            reader.fail(["parameter"], "a sweep with [[lever]] or [[uncertainty]] tables lists the keys it samples as [[uncertainty]], not [[parameter]]")
         }
         let table = exploratory ? "uncertainty" : "parameter"
         let parameters = readParameters(root[table], key: table, sampler: sampler, &reader)
@@ -227,23 +153,23 @@ public enum SweepFileReader {
         return definition
     }
 
-    private static func readSampler(_ node: SweepTOMLValue?, _ reader: inout SweepKeyReader) -> SamplerSpec? {
+    private static func readSampler(_ node: TOMLNode?, _ reader: inout TableReader) -> SamplerSpec? {
         guard let node else {
-            reader.fail("sampler", "missing; a sweep needs a [sampler] table, e.g. [sampler] kind = \"grid\"")
+            reader.fail(["sampler"], "missing; a sweep needs a [sampler] table, e.g. [sampler] kind = \"grid\"")
             return nil
         }
         guard case .table(let table) = node else {
-            reader.fail("sampler", "expected a table, found \(node.found)")
+            reader.fail(["sampler"], "expected a table, found \(node.foundAsTyped)")
             return nil
         }
-        reader.rejectUnknown(table, allowed: samplerKeys, in: "sampler", context: "[sampler]")
+        reader.rejectUnknown(table, at: ["sampler"], allowed: samplerKeys, context: "[sampler]")
         guard let kindNode = table["kind"] else {
             reader.fail(["sampler", "kind"], "missing; one of " + SamplerKind.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))
             return nil
         }
         guard case .string(let kindText) = kindNode, let kind = SamplerKind(rawValue: kindText) else {
             let hint = { if case .string(let t) = kindNode { return Spelling.suggestion(for: t, among: SamplerKind.allCases.map(\.rawValue)) } else { return "" } }()
-            reader.fail(["sampler", "kind"], "expected one of " + SamplerKind.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ") + ", found \(kindNode.found)" + hint)
+            reader.fail(["sampler", "kind"], "expected one of " + SamplerKind.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ") + ", found \(kindNode.foundAsTyped)" + hint)
             return nil
         }
         var spec = SamplerSpec(kind: kind)
@@ -262,7 +188,7 @@ public enum SweepFileReader {
             spec.samples = count
         case (_, let value?):
             let least = kind == .sobol || kind == .morris ? 2 : 1
-            reader.fail(["sampler", "samples"], "expected a whole number ≥ \(least), found \(value.found)")
+            reader.fail(["sampler", "samples"], "expected a whole number ≥ \(least), found \(value.foundAsTyped)")
             valid = false
         }
         switch (kind, table["levels"]) {
@@ -271,7 +197,7 @@ public enum SweepFileReader {
         case (.morris, .integer(let levels)?) where levels >= 2 && levels % 2 == 0:
             spec.levels = levels
         case (.morris, let value?):
-            reader.fail(["sampler", "levels"], "expected an even whole number ≥ 2 (Morris grid levels p; the step Δ = p / (2(p − 1)) is then a whole number of levels), found \(value.found)")
+            reader.fail(["sampler", "levels"], "expected an even whole number ≥ 2 (Morris grid levels p; the step Δ = p / (2(p − 1)) is then a whole number of levels), found \(value.foundAsTyped)")
             valid = false
         case (_, nil):
             break
@@ -281,7 +207,7 @@ public enum SweepFileReader {
         }
         if let node = table["combinations"] {
             if case .integer(let count) = node, count >= 1 { spec.combinations = count } else {
-                reader.fail(["sampler", "combinations"], "expected a whole number ≥ 1 (lever combinations to run, drawn at random), found \(node.found)")
+                reader.fail(["sampler", "combinations"], "expected a whole number ≥ 1 (lever combinations to run, drawn at random), found \(node.foundAsTyped)")
                 valid = false
             }
         }
@@ -289,14 +215,14 @@ public enum SweepFileReader {
     }
 
     private static func readParameters(
-        _ node: SweepTOMLValue?, key: String, sampler: SamplerSpec?, _ reader: inout SweepKeyReader
+        _ node: TOMLNode?, key: String, sampler: SamplerSpec?, _ reader: inout TableReader
     ) -> [SweepParameter]? {
         guard let node else {
-            reader.fail(key, "missing; a sweep needs at least one [[\(key)]] table with a path and values or min/max")
+            reader.fail([key], "missing; a sweep needs at least one [[\(key)]] table with a path and values or min/max")
             return nil
         }
         guard case .array(let items) = node, !items.isEmpty else {
-            reader.fail(key, "expected one or more [[\(key)]] tables, found \(node.found)")
+            reader.fail([key], "expected one or more [[\(key)]] tables, found \(node.foundAsTyped)")
             return nil
         }
         var parameters: [SweepParameter] = []
@@ -305,11 +231,11 @@ public enum SweepFileReader {
         for (index, item) in items.enumerated() {
             let at = [key, "[\(index)]"]
             guard case .table(let table) = item else {
-                reader.fail(at, "expected a table, found \(item.found)")
+                reader.fail(at, "expected a table, found \(item.foundAsTyped)")
                 valid = false
                 continue
             }
-            reader.rejectUnknown(table, allowed: parameterKeys, in: at, context: "[[\(key)]]")
+            reader.rejectUnknown(table, at: at, allowed: parameterKeys, context: "[[\(key)]]")
             guard let parameter = readParameter(table, at: at, sampler: sampler, &reader) else {
                 valid = false
                 continue
@@ -325,10 +251,10 @@ public enum SweepFileReader {
     }
 
     private static func readParameter(
-        _ table: [String: SweepTOMLValue], at: [String], sampler: SamplerSpec?, _ reader: inout SweepKeyReader
+        _ table: [String: TOMLNode], at: [String], sampler: SamplerSpec?, _ reader: inout TableReader
     ) -> SweepParameter? {
         guard let path = reader.string(table["path"], at + ["path"], required: true) else { return nil }
-        guard SweepKeyPath.isWellFormed(path) else {
+        guard TOMLKeyPath.parse(path) != nil else {
             reader.fail(at + ["path"], "'\(path)' is not a scenario key path; expected dotted keys with indices from 0, e.g. model.migration_rate or policy[1].share")
             return nil
         }
@@ -343,7 +269,7 @@ public enum SweepFileReader {
                 return nil
             }
             guard case .array(let items) = valuesNode, !items.isEmpty else {
-                reader.fail(at + ["values"], "expected a non-empty list of numbers or strings, found \(valuesNode.found)")
+                reader.fail(at + ["values"], "expected a non-empty list of numbers or strings, found \(valuesNode.foundAsTyped)")
                 return nil
             }
             var values: [ParameterValue] = []
@@ -353,7 +279,7 @@ public enum SweepFileReader {
                 } else if case .string(let text) = item {
                     values.append(.text(text))
                 } else {
-                    reader.fail(at + ["values", "[\(k)]"], "expected a finite number or a string, found \(item.found)")
+                    reader.fail(at + ["values", "[\(k)]"], "expected a finite number or a string, found \(item.foundAsTyped)")
                     return nil
                 }
             }
@@ -379,7 +305,7 @@ public enum SweepFileReader {
                 return nil
             }
             guard let number = node.number else {
-                reader.fail(at + [key], "expected a finite number, found \(node.found)")
+                reader.fail(at + [key], "expected a finite number, found \(node.foundAsTyped)")
                 return nil
             }
             bounds.append(number)
@@ -394,7 +320,7 @@ public enum SweepFileReader {
         var scale = ParameterScale.linear
         if let node = table["scale"] {
             guard case .string(let text) = node, let chosen = ParameterScale(rawValue: text) else {
-                reader.fail(at + ["scale"], "expected \"linear\" or \"log\", found \(node.found)")
+                reader.fail(at + ["scale"], "expected \"linear\" or \"log\", found \(node.foundAsTyped)")
                 return nil
             }
             scale = chosen
@@ -410,7 +336,7 @@ public enum SweepFileReader {
                 return nil
             }
             guard case .integer(let count) = node, count >= 2 else {
-                reader.fail(at + ["levels"], "expected a whole number ≥ 2 (grid values from min to max, both included), found \(node.found)")
+                reader.fail(at + ["levels"], "expected a whole number ≥ 2 (grid values from min to max, both included), found \(node.foundAsTyped)")
                 return nil
             }
             levels = count
@@ -424,14 +350,14 @@ public enum SweepFileReader {
     /// The `[[lever]]` tables: `path`, `options` (two or more numbers, strings or booleans,
     /// no repeats) and an optional `name`; a lever's path may not be an uncertainty's too.
     private static func readLevers(
-        _ node: SweepTOMLValue?, uncertainties: [SweepParameter], _ reader: inout SweepKeyReader
+        _ node: TOMLNode?, uncertainties: [SweepParameter], _ reader: inout TableReader
     ) -> [SweepLever]? {
         guard let node else {
-            reader.fail("lever", "missing; a sweep with [[uncertainty]] tables crosses them with at least one [[lever]] table (path and options), or lists [[parameter]] tables instead")
+            reader.fail(["lever"], "missing; a sweep with [[uncertainty]] tables crosses them with at least one [[lever]] table (path and options), or lists [[parameter]] tables instead")
             return nil
         }
         guard case .array(let items) = node, !items.isEmpty else {
-            reader.fail("lever", "expected one or more [[lever]] tables, found \(node.found)")
+            reader.fail(["lever"], "expected one or more [[lever]] tables, found \(node.foundAsTyped)")
             return nil
         }
         var levers: [SweepLever] = []
@@ -439,16 +365,16 @@ public enum SweepFileReader {
         for (index, item) in items.enumerated() {
             let at = ["lever", "[\(index)]"]
             guard case .table(let table) = item else {
-                reader.fail(at, "expected a table, found \(item.found)")
+                reader.fail(at, "expected a table, found \(item.foundAsTyped)")
                 valid = false
                 continue
             }
-            reader.rejectUnknown(table, allowed: leverKeys, in: at, context: "[[lever]]")
+            reader.rejectUnknown(table, at: at, allowed: leverKeys, context: "[[lever]]")
             guard let path = reader.string(table["path"], at + ["path"], required: true) else {
                 valid = false
                 continue
             }
-            guard SweepKeyPath.isWellFormed(path) else {
+            guard TOMLKeyPath.parse(path) != nil else {
                 reader.fail(at + ["path"], "'\(path)' is not a scenario key path; expected dotted keys with indices from 0, e.g. policy[2].enabled or policy[1].share")
                 valid = false
                 continue
@@ -460,7 +386,7 @@ public enum SweepFileReader {
                 continue
             }
             guard case .array(let elements) = optionsNode, elements.count >= 2 else {
-                reader.fail(at + ["options"], "expected a list of two or more options (numbers, strings or booleans), found \(optionsNode.found)")
+                reader.fail(at + ["options"], "expected a list of two or more options (numbers, strings or booleans), found \(optionsNode.foundAsTyped)")
                 valid = false
                 continue
             }
@@ -473,7 +399,7 @@ public enum SweepFileReader {
                 } else if case .bool(let value) = element {
                     options.append(.bool(value))
                 } else {
-                    reader.fail(at + ["options", "[\(k)]"], "expected a finite number, a string or a boolean, found \(element.found)")
+                    reader.fail(at + ["options", "[\(k)]"], "expected a finite number, a string or a boolean, found \(element.foundAsTyped)")
                     valid = false
                 }
             }
@@ -510,33 +436,35 @@ public enum SweepFileReader {
         return valid ? levers : nil
     }
 
-    private static func readOutputs(_ node: SweepTOMLValue?, _ reader: inout SweepKeyReader) -> [String]? {
+    private static func readOutputs(_ node: TOMLNode?, _ reader: inout TableReader) -> [String]? {
         guard let node else {
-            reader.fail("outputs", "missing; list the outputs to record, e.g. outputs = [\"region.gdp@2035\"]")
+            reader.fail(["outputs"], "missing; list the outputs to record, e.g. outputs = [\"region.gdp@2035\"]")
             return nil
         }
         guard case .array(let items) = node, !items.isEmpty else {
-            reader.fail("outputs", "expected a non-empty list of outputs such as \"region.gdp@2035\", found \(node.found)")
+            reader.fail(["outputs"], "expected a non-empty list of outputs such as \"region.gdp@2035\", found \(node.foundAsTyped)")
             return nil
         }
         var outputs: [String] = []
         var valid = true
+        // Errors about outputs point at the start of the line, so that those of a list
+        // written on one line come out in the list's order.
         for (index, item) in items.enumerated() {
             let at = ["outputs", "[\(index)]"]
             guard case .string(let text) = item else {
-                reader.fail(at, "expected a string such as \"region.gdp@2035\", found \(item.found)")
+                reader.fail(at, "expected a string such as \"region.gdp@2035\", found \(item.foundAsTyped)", atLineStart: true)
                 valid = false
                 continue
             }
             do {
                 _ = try OutputMetric(parsing: text)
             } catch {
-                reader.fail(at, error.message, line: reader.locator.line(ofString: text))
+                reader.fail(at, error.message, atLineStart: true)
                 valid = false
                 continue
             }
             if outputs.contains(text) {
-                reader.fail(at, "'\(text)' is listed twice", line: reader.locator.line(ofString: text))
+                reader.fail(at, "'\(text)' is listed twice", atLineStart: true)
                 valid = false
             }
             outputs.append(text)
@@ -545,43 +473,8 @@ public enum SweepFileReader {
     }
 }
 
-/// Key-path syntax shared with the scenario's `--set` overrides.
-enum SweepKeyPath {
-    /// True for dotted bare keys with array indices from 0: `model.migration_rate`,
-    /// `model.sectors.services.elasticity`, `policy[1].share`.
-    static func isWellFormed(_ text: String) -> Bool {
-        guard !text.isEmpty else { return false }
-        for part in text.split(separator: ".", omittingEmptySubsequences: false) {
-            let name = part.prefix { $0 != "[" }
-            guard !name.isEmpty, name.unicodeScalars.allSatisfy(isBare) else { return false }
-            var rest = part.dropFirst(name.count)
-            while !rest.isEmpty {
-                guard rest.first == "[", let close = rest.firstIndex(of: "]") else { return false }
-                let digits = rest[rest.index(after: rest.startIndex)..<close]
-                guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else { return false }
-                rest = rest[rest.index(after: close)...]
-            }
-        }
-        return true
-    }
-
-    static func isBare(_ scalar: Unicode.Scalar) -> Bool {
-        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-"
-    }
-}
-
-/// Collects errors about the keys of one sweep file, located by `SweepKeyLocator`.
-struct SweepKeyReader {
-    let file: String
-    let locator: SweepKeyLocator
-    private(set) var errors: [InputError] = []
-
-    init(file: String, locator: SweepKeyLocator) {
-        self.file = file
-        self.locator = locator
-    }
-
-    /// Errors top to bottom; those without a line first.
+extension TableReader {
+    /// The errors top to bottom; those without a line (missing keys) first.
     var sortedErrors: [InputError] {
         errors.enumerated().sorted { a, b in
             let pa = (a.element.line ?? 0, a.element.column ?? 0), pb = (b.element.line ?? 0, b.element.column ?? 0)
@@ -589,117 +482,41 @@ struct SweepKeyReader {
         }.map(\.element)
     }
 
-    mutating func fail(_ key: String, _ message: String) {
-        fail([key], message)
-    }
-
-    /// Records an error about the key path `path` (`["parameter", "[1]", "max"]`), at the
-    /// line where it (or its nearest written ancestor) is, unless `line` is given.
-    mutating func fail(_ path: [String], _ message: String, line: Int? = nil) {
-        let position = line.map { SweepKeyLocator.Position(line: $0, column: 1) } ?? locator.position(of: path)
-        errors.append(InputError(
-            file: file, line: position?.line, column: position?.column, key: Self.keyPath(path), message: message))
-    }
-
-    /// `parameter[1].max` from `["parameter", "[1]", "max"]`.
-    static func keyPath(_ path: [String]) -> String {
-        var text = ""
-        for segment in path {
-            if segment.hasPrefix("[") { text += segment } else { text += (text.isEmpty ? "" : ".") + segment }
-        }
-        return text
-    }
-
-    mutating func rejectUnknown(_ table: [String: SweepTOMLValue], allowed: [String], in prefix: [String]?, context: String) {
-        for key in table.keys.sorted() where !allowed.contains(key) {
-            if prefix != nil, SweepFileReader.topLevelKeys.contains(key) {
+    /// Records an error for every key of the table at `path` not in `allowed`, suggesting
+    /// the nearest allowed one; `context` completes "unknown key in …" (e.g. `[sampler]`).
+    mutating func rejectUnknown(_ table: [String: TOMLNode], at path: [String], allowed: [String], context: String) {
+        for key in orderedKeys(table, at: path) where !allowed.contains(key) {
+            if !path.isEmpty, SweepFileReader.topLevelKeys.contains(key) {
                 // The easiest TOML slip: a top-level key written after a table header.
-                fail((prefix ?? []) + [key], "'\(key)' is a top-level key, but TOML puts every key written after a table header into that table; move it above [sampler]")
+                fail(path + [key], "'\(key)' is a top-level key, but TOML puts every key written after a table header into that table; move it above [sampler]")
                 continue
             }
-            fail((prefix ?? []) + [key], "unknown key in \(context)" + Spelling.suggestion(for: key, among: allowed))
+            fail(path + [key], "unknown key in \(context)" + Spelling.suggestion(for: key, among: allowed))
         }
     }
 
-    mutating func rejectUnknown(_ table: [String: SweepTOMLValue], allowed: [String], in prefix: String, context: String) {
-        rejectUnknown(table, allowed: allowed, in: [prefix], context: context)
-    }
-
-    /// A non-empty string at `path`, or `nil` (with an error when it is wrong, or missing
-    /// and `required`).
-    mutating func string(_ node: SweepTOMLValue?, _ key: String, required: Bool) -> String? {
-        string(node, [key], required: required)
-    }
-
-    mutating func string(_ node: SweepTOMLValue?, _ path: [String], required: Bool) -> String? {
+    /// A non-empty string, or `nil` (with an error when it is wrong, or missing and
+    /// `required`).
+    mutating func string(_ node: TOMLNode?, _ path: [String], required: Bool) -> String? {
         guard let node else {
             if required { fail(path, "missing; expected a non-empty string") }
             return nil
         }
         guard case .string(let text) = node, !text.trimmingCharacters(in: .whitespaces).isEmpty else {
-            fail(path, "expected a non-empty string, found \(node.found)")
+            fail(path, "expected a non-empty string, found \(node.foundAsTyped)")
             return nil
         }
         return text
     }
 }
 
-/// Finds the line and column where keys of a sweep file are written. TOMLKit parses but
-/// gives no positions for values, so this scans the (already valid) text line by line:
-/// enough for the flat layout of sweep files (top-level keys, `[sampler]`,
-/// `[[parameter]]` tables).
-struct SweepKeyLocator: Sendable {
-    struct Position: Equatable, Sendable {
-        var line: Int
-        var column: Int
-    }
-
-    private var positions: [[String]: Position] = [:]
-    private let lines: [Substring]
-
-    init(text: String) {
-        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        var table: [String] = []
-        var arrayCounts: [String: Int] = [:]
-        for (number, line) in lines.enumerated() {
-            let indent = line.prefix { $0 == " " || $0 == "\t" }.count
-            let body = line.dropFirst(indent)
-            let position = Position(line: number + 1, column: indent + 1)
-            if body.hasPrefix("[[") {
-                let name = body.dropFirst(2).prefix { $0 != "]" }.trimmingCharacters(in: .whitespaces)
-                let count = arrayCounts[name, default: 0]
-                table = [name, "[\(count)]"]
-                arrayCounts[name] = count + 1
-                if positions[table] == nil { positions[table] = position }
-                if positions[[name]] == nil { positions[[name]] = position }
-            } else if body.hasPrefix("[") {
-                let name = body.dropFirst().prefix { $0 != "]" }.trimmingCharacters(in: .whitespaces)
-                table = name.split(separator: ".").map { String($0).trimmingCharacters(in: .whitespaces) }
-                if positions[table] == nil { positions[table] = position }
-            } else if let first = body.unicodeScalars.first, SweepKeyPath.isBare(first) {
-                let key = String(body.prefix { $0.unicodeScalars.allSatisfy(SweepKeyPath.isBare) })
-                let rest = body.dropFirst(key.count).drop { $0 == " " || $0 == "\t" }
-                guard rest.first == "=" else { continue }
-                let path = table + [key]
-                if positions[path] == nil { positions[path] = position }
-            }
+extension TOMLNode {
+    /// A finite number written as a TOML integer or float.
+    fileprivate var number: Double? {
+        switch self {
+        case .integer(let value): return Double(value)
+        case .float(let value): return value.isFinite ? value : nil
+        default: return nil
         }
-    }
-
-    /// Where `path` or its nearest written ancestor is; `nil` when none is written.
-    func position(of path: [String]) -> Position? {
-        var path = path
-        while !path.isEmpty {
-            if let at = positions[path] { return at }
-            path.removeLast()
-        }
-        return nil
-    }
-
-    /// The first line holding the string literal `"text"` (an element of a list).
-    func line(ofString text: String) -> Int? {
-        let literal = "\"" + text + "\""
-        return lines.firstIndex { $0.contains(literal) }.map { $0 + 1 }
     }
 }
-

@@ -111,11 +111,10 @@ public struct SweepPlan: Sendable {
         let context = OutputContext(cities: setup.cities, sectors: parameters.sectors.map(\.id), dt: base.settings.dt)
         let years = (0...base.settings.tickCount).map { base.settings.startYear + Double($0) * base.settings.dt }
         for (k, text) in definition.outputs.enumerated() {
-            let line = file.locator.line(ofString: text)
             // Checked when the file was read.
             let metric = try! OutputMetric(parsing: text)
             if case .failure(let error) = OutputExtractor.resolve(metric, in: context) {
-                errors.append(file.error(["outputs", "[\(k)]"], error.message, line: line))
+                errors.append(file.error(["outputs", "[\(k)]"], error.message, atLineStart: true))
                 continue
             }
             if !years.contains(where: { OutputCollector.sameYear($0, metric.year) }) {
@@ -123,7 +122,7 @@ public struct SweepPlan: Sendable {
                     ? "\(label(years[0])), \(label(years[1])), …, \(label(years[years.count - 1]))"
                     : years.map(label).joined(separator: ", ")
                 errors.append(file.error(["outputs", "[\(k)]"],
-                    "'\(text)': year \(label(metric.year)) is not recorded; the base scenario records \(shown)", line: line))
+                    "'\(text)': year \(label(metric.year)) is not recorded; the base scenario records \(shown)", atLineStart: true))
             }
         }
         try InputErrors.throwIfAny(errors.enumerated().sorted { a, b in
