@@ -13,7 +13,7 @@ extension Double {
     /// argument when the comparison fails, so a NaN residual would vanish from a running
     /// maximum and a diverged iteration would look converged.
     @inline(__always)
-    func maxPropagatingNaN(_ other: Double) -> Double {
+    package func maxPropagatingNaN(_ other: Double) -> Double {
         isNaN || other.isNaN ? .nan : Swift.max(self, other)
     }
 }
