@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // twincity: a multi-agent regional economy simulator of the Chengdu–Chongqing twin-city
 // economic circle. Module graph, one way only:
-//   twincity (CLI) → TwinCitySweep → TwinCityScenario / TwinCityExport → TwinCityModel → TwinCityGSL → CGSL
+//   twincity (CLI) → TwinCitySweep → TwinCityScenario → TwinCityExport → TwinCityModel → TwinCityGSL → CGSL
 //   TwinCitySweep → TwinCityGSL (samplers: Sobol points, seeded uniform streams)
 //   TwinCityScenario → TwinCityGSL (Student-t intervals of paired comparisons)
 //   twincity (CLI) → TwinCityPlot → TwinCityExport
@@ -40,7 +40,7 @@ let package = Package(
         .target(
             name: "TwinCityScenario",
             dependencies: [
-                "TwinCityModel", "TwinCityGSL",
+                "TwinCityExport", "TwinCityModel", "TwinCityGSL",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "CSV", package: "CSV.swift"),
             ]

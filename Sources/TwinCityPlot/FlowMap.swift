@@ -48,11 +48,11 @@ public struct FlowMap: GnuplotChart {
     ///   nearest valid one; `.unsupported` for the first year or a run without coordinates.
     public init(run: RunData, kind: String, year: Double, top: Int = 10, net: Bool = true, title: String? = nil) throws {
         guard Self.kinds.contains(kind) else {
-            throw PlotError.unknownName(kind: "flow kind", name: kind, place: "flows_<kind>.csv", nearest: NearestName.of(kind, in: Self.kinds))
+            throw PlotError.unknownName(kind: "flow kind", name: kind, place: "flows_<kind>.csv", nearest: Spelling.nearest(to: kind, among: Self.kinds))
         }
         guard top >= 1 else { throw PlotError.unsupported("--top must be at least 1, got \(top)") }
         guard let index = run.years.firstIndex(where: { abs($0 - year) < 1e-9 }) else {
-            let nearest = NearestName.year(year, in: run.years).flatMap { near in run.years.firstIndex(of: near) }.map { run.yearTexts[$0] }
+            let nearest = run.nearestYearText(to: year)
             throw PlotError.unknownName(kind: "year", name: Self.text(year), place: run.path, nearest: nearest)
         }
         guard index > 0 else {

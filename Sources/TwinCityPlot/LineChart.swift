@@ -128,12 +128,12 @@ public struct LineChart: GnuplotChart {
         guard known.contains(variable) else {
             throw PlotError.unknownName(
                 kind: "variable", name: variable, place: "cities.csv or region.csv of \(run.path)",
-                nearest: NearestName.of(variable, in: known))
+                nearest: Spelling.nearest(to: variable, among: known))
         }
         if let compare, !(compare.cityVariables.contains(variable) || compare.regionVariables.contains(variable)) {
             throw PlotError.unknownName(
                 kind: "variable", name: variable, place: "cities.csv or region.csv of \(compare.path)",
-                nearest: NearestName.of(variable, in: compare.cityVariables + compare.regionVariables))
+                nearest: Spelling.nearest(to: variable, among: compare.cityVariables + compare.regionVariables))
         }
         if options.effect != nil {
             guard compare != nil else {
@@ -249,7 +249,7 @@ public struct LineChart: GnuplotChart {
             guard !ids.isEmpty else { throw PlotError.unsupported("no city given; name at least one city id with --cities") }
             for id in ids {
                 guard run.cityIDs.contains(id) else {
-                    throw PlotError.unknownName(kind: "city", name: id, place: run.path, nearest: NearestName.of(id, in: run.cityIDs))
+                    throw PlotError.unknownName(kind: "city", name: id, place: run.path, nearest: Spelling.nearest(to: id, among: run.cityIDs))
                 }
                 result.append(Line(
                     title: run.cityNames[id] ?? id, values: run.cityValues(variable, cities: [id]),
@@ -263,7 +263,7 @@ public struct LineChart: GnuplotChart {
             guard !zones.isEmpty else { throw PlotError.unsupported("no zone given; name at least one zone with --zones") }
             for zone in zones {
                 guard run.zones.contains(zone) else {
-                    throw PlotError.unknownName(kind: "zone", name: zone, place: run.path, nearest: NearestName.of(zone, in: run.zones))
+                    throw PlotError.unknownName(kind: "zone", name: zone, place: run.path, nearest: Spelling.nearest(to: zone, among: run.zones))
                 }
                 let members = Set(run.cityIDs.filter { run.zoneOfCity[$0] == zone })
                 result.append(Line(title: zoneName(zone), values: run.cityValues(variable, cities: members), summary: nil))
@@ -310,7 +310,7 @@ public struct LineChart: GnuplotChart {
     /// The index of recorded year `year` of `run`.
     private static func yearIndex(_ year: Double, in run: RunData) throws -> Int {
         guard let index = run.years.firstIndex(where: { abs($0 - year) < 1e-9 }) else {
-            let nearest = NearestName.year(year, in: run.years).flatMap { run.years.firstIndex(of: $0) }.map { run.yearTexts[$0] }
+            let nearest = run.nearestYearText(to: year)
             throw PlotError.unknownName(kind: "year", name: FlowMap.text(year), place: run.path, nearest: nearest)
         }
         return index

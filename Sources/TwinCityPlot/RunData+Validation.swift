@@ -16,7 +16,7 @@ extension RunData {
     ///
     /// - Throws: `PlotError.runDirectory` naming the file, its line and the column.
     static func check(
-        path: String, cities: CSVTable, region: CSVTable, replications: Int, cityIDs: [String], ensemble: Bool
+        path: String, cities: RunFileTable, region: RunFileTable, replications: Int, cityIDs: [String], ensemble: Bool
     ) throws {
         func fail(_ message: String) -> PlotError { .runDirectory(path: path, message: message) }
         let cityKeys = (ensemble ? 1 : 0) + OutputColumns.cityKeys.count
@@ -26,8 +26,7 @@ extension RunData {
                 throw fail("\(name): the header has \(table.header.count) columns, fewer than its \(keys) key columns")
             }
             guard let year = table.index(of: "year") else { throw fail("\(name): the header has no 'year' column") }
-            for (r, row) in table.rows.enumerated() {
-                let line = r + 2
+            for (row, line) in zip(table.rows, table.lines) {
                 if ensemble {
                     guard let k = Int(row[0]), k >= 0, k < replications else {
                         throw fail("\(name):\(line): column 'replication' is '\(row[0])'; the manifest records replications 0…\(replications - 1)")
@@ -64,8 +63,7 @@ extension RunData {
             throw fail("cities.csv: the header has no 'city' or 'year' column")
         }
         var seen = Set<String>()
-        for (r, row) in cities.rows.enumerated() {
-            let line = r + 2
+        for (row, line) in zip(cities.rows, cities.lines) {
             guard known.contains(row[cityColumn]) else {
                 throw fail("cities.csv:\(line): column 'city' is '\(row[cityColumn].prefix(40))', not a city of the manifest")
             }

@@ -52,9 +52,9 @@ public struct RunData: Sendable {
     /// True when the run has summary.csv (an ensemble).
     public var hasSummary: Bool { summary != nil }
 
-    let cities: CSVTable
-    let region: CSVTable
-    let summary: CSVTable?
+    let cities: RunFileTable
+    let region: RunFileTable
+    let summary: RunFileTable?
 
     /// Reads the run directory at `path`.
     ///
@@ -70,16 +70,13 @@ public struct RunData: Sendable {
         }
         let manifest: [String: Any]
         do {
-            let data = try Data(contentsOf: directory.appendingPathComponent("manifest.json"))
-            manifest = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+            manifest = try RunDirectoryReader.manifest(in: path)
         } catch {
             throw PlotError.runDirectory(path: path, message: "manifest.json is not valid JSON")
         }
-        cities = try CSVTable(contentsOf: directory.appendingPathComponent("cities.csv"), directory: path)
-        region = try CSVTable(contentsOf: directory.appendingPathComponent("region.csv"), directory: path)
-        let summaryURL = directory.appendingPathComponent("summary.csv")
-        summary = FileManager.default.fileExists(atPath: summaryURL.path)
-            ? try CSVTable(contentsOf: summaryURL, directory: path) : nil
+        cities = try Self.table("cities.csv", in: path)
+        region = try Self.table("region.csv", in: path)
+        summary = RunDirectoryReader.has("summary.csv", in: path) ? try Self.table("summary.csv", in: path) : nil
 
         let lead = cities.header.first == OutputColumns.replication ? 1 : 0
         guard let yearColumn = region.index(of: "year"), let cityColumn = cities.index(of: "city"),
@@ -133,7 +130,7 @@ public struct RunData: Sendable {
         }
         if names.isEmpty || points.isEmpty,
            let scenario = manifest["scenario"] as? [String: Any], let roster = scenario["roster"] as? String,
-           let table = try? CSVTable(contentsOf: URL(fileURLWithPath: roster), directory: path),
+           let table = try? RunDirectoryReader.table(PathText.lastComponent(roster), in: PathText.folder(of: roster)),
            let id = table.index(of: "id") {
             for row in table.rows {
                 if names[row[id]] == nil, let column = table.index(of: "name_en") { names[row[id]] = row[column] }
@@ -155,6 +152,22 @@ public struct RunData: Sendable {
         }
         cityNames = shortNames
         coordinates = points
+    }
+
+    /// The table `name` of the run directory at `path`, read by the export module's reader.
+    ///
+    /// - Throws: `PlotError.runDirectory` when the file cannot be read, is empty or has a row
+    ///   of the wrong length (naming its line).
+    static func table(_ name: String, in path: String) throws -> RunFileTable {
+        do {
+            return try RunDirectoryReader.table(name, in: path)
+        } catch {
+            switch error.problem {
+            case .empty: throw PlotError.runDirectory(path: path, message: "\(name) is empty")
+            case .ragged: throw PlotError.runDirectory(path: path, message: "\(error.place): \(error.reason)")
+            default: throw PlotError.runDirectory(path: path, message: "cannot read \(name)")
+            }
+        }
     }
 
     /// A city's English name as a legend shows it: without a parenthesised alternative, and
@@ -182,16 +195,15 @@ public struct RunData: Sendable {
     /// - Throws: `PlotError.runDirectory` for a row whose replication is outside the
     ///   manifest's, whose origin or destination is not a city of the run, or whose value is
     ///   not a number, naming the line and column.
-    func flows(_ kind: String) throws -> CSVTable {
+    func flows(_ kind: String) throws -> RunFileTable {
         let name = "flows_\(kind).csv"
-        let table = try CSVTable(contentsOf: URL(fileURLWithPath: path).appendingPathComponent(name), directory: path)
+        let table = try Self.table(name, in: path)
         let lead = table.header.first == OutputColumns.replication ? 1 : 0
         guard table.header.count >= lead + 4 else {
             throw PlotError.runDirectory(path: path, message: "\(name): the header has \(table.header.count) columns; expected year, origin, destination and the flow")
         }
         let known = Set(cityIDs)
-        for (r, row) in table.rows.enumerated() {
-            let line = r + 2
+        for (row, line) in zip(table.rows, table.lines) {
             if lead == 1, !(Int(row[0]).map { $0 >= 0 && $0 < replications } ?? false) {
                 throw PlotError.runDirectory(path: path, message: "\(name):\(line): column 'replication' is '\(row[0])'; the manifest records replications 0…\(replications - 1)")
             }
@@ -203,6 +215,11 @@ public struct RunData: Sendable {
             }
         }
         return table
+    }
+
+    /// The recorded year closest to `year` (ties: the earlier), as written in the files.
+    func nearestYearText(to year: Double) -> String? {
+        years.indices.min { abs(years[$0] - year) < abs(years[$1] - year) }.map { yearTexts[$0] }
     }
 
     // MARK: - Values by replication and year

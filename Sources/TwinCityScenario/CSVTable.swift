@@ -2,6 +2,7 @@
 // against a schema and recording every problem instead of stopping at the first.
 import CSV
 import Foundation
+import TwinCityExport
 
 /// A CSV file read against a schema: its data rows with their line numbers, and every error
 /// found in the file itself (unreadable, bad header, wrong field count).
@@ -102,6 +103,42 @@ struct CSVTable {
                 cells[name] = value.trimmingCharacters(in: .whitespaces)
             }
             rows.append(Row(line: line, cells: cells))
+        }
+        return CSVTable(file: file, header: header, rows: rows, errors: errors)
+    }
+
+    /// A table of run directory `directory` (`cities.csv`, `region.csv`), read by the export
+    /// module's `RunDirectoryReader`, the one reader of run directories, and checked against
+    /// `required` as `read(file:required:)` checks an input file; other columns are kept. The
+    /// reader stops at a row of the wrong length, so only the first is reported.
+    static func read(runFile name: String, in directory: String, required: [String]) -> CSVTable {
+        let file = PathText.join(directory, name)
+        let table: RunFileTable
+        do {
+            table = try RunDirectoryReader.table(name, in: directory)
+        } catch {
+            let message: String
+            switch error.problem {
+            case .missing, .noDirectory, .notADirectory: message = "no such file"
+            case .isDirectory: message = "is a directory, expected a CSV file"
+            case .unreadable(let why): message = "cannot read the file (\(why))"
+            case .notUTF8: message = "the file is not UTF-8 text"
+            case .empty: message = "the file is empty; expected a header row '\(required.joined(separator: ","))'"
+            case .ragged(let cells, let columns): message = "expected \(columns) fields as in the header, found \(cells)"
+            case .notJSONObject: message = error.reason
+            }
+            return CSVTable(
+                file: file, header: [], rows: [],
+                errors: [InputError(file: file, line: error.problem == .empty ? 1 : error.line, message: message)])
+        }
+        let header = table.header.map { $0.trimmingCharacters(in: .whitespaces) }
+        let errors = checkHeader(header, file: file, required: required, optional: header.filter { !required.contains($0) })
+        let rows = zip(table.rows, table.lines).map { fields, line in
+            var cells: [String: String] = [:]
+            for (name, value) in zip(header, fields) where cells[name] == nil {
+                cells[name] = value.trimmingCharacters(in: .whitespaces)
+            }
+            return Row(line: line, cells: cells)
         }
         return CSVTable(file: file, header: header, rows: rows, errors: errors)
     }

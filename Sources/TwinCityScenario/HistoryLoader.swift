@@ -1,6 +1,7 @@
 // Reads the 2010–2022 city panel (seeds/history.csv, format in seeds/README.md) against a
 // roster. Every problem in the file is reported in one go, like the roster tables.
 import Foundation
+import TwinCityExport
 import TwinCityModel
 
 /// Loads a `HistoryPanel` from CSV.

@@ -3,6 +3,7 @@
 // policy's effect in that draw alone. The mean of the pairs' differences, its confidence
 // interval and the share of pairs that agree on its sign say how sure the effect is.
 import Foundation
+import TwinCityExport
 import TwinCityGSL
 
 /// What a run directory's manifest.json says about its random draws: the master seed and the
@@ -209,9 +210,8 @@ private struct EnsembleTables {
         var tables = EnsembleTables(regionFile: regionFile)
         let regionColumns = RunComparison.regionColumns.map(\.column)
         let region = CSVTable.read(
-            file: regionFile,
-            required: ["replication", "year"] + regionColumns.filter { !RunComparison.optionalRegionColumns.contains($0) },
-            allowsOtherColumns: true)
+            runFile: "region.csv", in: directory,
+            required: ["replication", "year"] + regionColumns.filter { !RunComparison.optionalRegionColumns.contains($0) })
         tables.errors += region.errors
         for row in region.rows {
             guard let (replication, year, values) = cells(row, regionColumns.filter(region.has), file: regionFile, errors: &tables.errors),
@@ -221,7 +221,7 @@ private struct EnsembleTables {
         }
         let cityFile = PathText.join(directory, "cities.csv")
         let cityColumns = (RunComparison.cityColumns + RunComparison.fiscalColumns).map(\.column)
-        let cities = CSVTable.read(file: cityFile, required: ["replication", "city", "year"] + cityColumns, allowsOtherColumns: true)
+        let cities = CSVTable.read(runFile: "cities.csv", in: directory, required: ["replication", "city", "year"] + cityColumns)
         tables.errors += cities.errors
         for row in cities.rows {
             guard let id = row["city"], let (replication, year, values) = cells(row, cityColumns, file: cityFile, errors: &tables.errors),

@@ -1,6 +1,7 @@
 // Builds the model's Roster from the seed tables: cities, the roles the 2020 decision gives
 // them, and scheduled fast links. Every problem in every file is reported in one go.
 import Foundation
+import TwinCityExport
 import TwinCityModel
 
 /// Loads a `Roster` from CSV files (format in seeds/README.md).

@@ -2,6 +2,7 @@
 // population and GDP, and each government's accounts, read back from region.csv and
 // cities.csv (docs/OUTPUTS.md) to show what a policy changed against a reference run.
 import Foundation
+import TwinCityExport
 
 /// The differences between run A (the reference, e.g. the baseline) and run B (e.g. a policy
 /// scenario) at one recorded year, as `twincity compare` prints them.
@@ -131,18 +132,15 @@ private struct RunTables {
     static func read(_ directory: String) -> RunTables {
         let regionFile = PathText.join(directory, "region.csv")
         var run = RunTables(regionFile: regionFile)
-        var isFolder: ObjCBool = false
-        let exists = FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder)
-        guard exists, isFolder.boolValue else {
-            run.errors.append(InputError(
-                file: directory, message: exists
-                    ? "is a file; expected a run directory written by `twincity run`"
-                    : "run directory not found; expected a directory written by `twincity run`"))
+        do {
+            try RunDirectoryReader.checkDirectory(directory)
+        } catch {
+            run.errors.append(InputError(file: directory, message: error.reason))
             return run
         }
 
         let regionRequired = ["year"] + RunComparison.regionColumns.map(\.column).filter { !RunComparison.optionalRegionColumns.contains($0) }
-        let region = CSVTable.read(file: regionFile, required: regionRequired, allowsOtherColumns: true)
+        let region = CSVTable.read(runFile: "region.csv", in: directory, required: regionRequired)
         run.errors += region.errors
         let regionNumbers = ["year"] + RunComparison.regionColumns.map(\.column).filter(region.has)
         for row in region.rows {
@@ -153,7 +151,7 @@ private struct RunTables {
 
         let cityFile = PathText.join(directory, "cities.csv")
         let cityNumbers = ["year"] + (RunComparison.cityColumns + RunComparison.fiscalColumns).map(\.column)
-        let cities = CSVTable.read(file: cityFile, required: ["city"] + cityNumbers, allowsOtherColumns: true)
+        let cities = CSVTable.read(runFile: "cities.csv", in: directory, required: ["city"] + cityNumbers)
         run.errors += cities.errors
         for row in cities.rows {
             guard let id = row["city"], let values = numbers(row, cityNumbers, file: cityFile, errors: &run.errors),

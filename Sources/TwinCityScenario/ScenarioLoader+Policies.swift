@@ -1,5 +1,6 @@
 // Reading `[[policy]]` tables: each kind's keys checked against PolicyCatalog, city, sector
 // and zone ids against the roster and the model, years against the scenario's run.
+import TwinCityExport
 import TwinCityModel
 
 extension ScenarioLoader {

@@ -2,6 +2,7 @@
 // turns a scenario into the setup a simulation starts from.
 import Foundation
 import TOMLKit
+import TwinCityExport
 import TwinCityModel
 
 /// Loads scenario files and prepares their simulations.

@@ -1,6 +1,7 @@
 // The TOML tree a scenario is checked from: its file, the files it extends merged under it,
 // and the command line's `--set` overrides on top, with where every key came from.
 import Foundation
+import TwinCityExport
 
 /// A scenario's merged TOML tree and the source of each key path in it.
 ///

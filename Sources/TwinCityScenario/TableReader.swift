@@ -2,6 +2,7 @@
 // line, column and key path, so one pass over a file reports every bad value. Scenario,
 // estimates and sweep files are all checked through it.
 import Foundation
+import TwinCityExport
 
 /// Where a value of a scenario was written: a line of one of the scenario's files (the file
 /// given, or one it extends), or a `--set` option of the command line.

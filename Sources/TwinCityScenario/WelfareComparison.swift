@@ -1,6 +1,7 @@
 // The equivalent variation of run B against run A, read off both runs' cities.csv and
 // manifest.json (docs/OUTPUTS.md) and computed by `Welfare` (docs/MODEL.md §4.1).
 import Foundation
+import TwinCityExport
 import TwinCityModel
 
 /// Each city's and the region's equivalent variation of run B against reference run A, over
@@ -78,7 +79,7 @@ public struct WelfareComparison: Sendable {
     private static func read(_ directory: String, _ errors: inout [InputError]) -> Tables {
         var run = Tables()
         let file = PathText.join(directory, "cities.csv")
-        let table = CSVTable.read(file: file, required: ["year", "city"] + columns, allowsOtherColumns: true)
+        let table = CSVTable.read(runFile: "cities.csv", in: directory, required: ["year", "city"] + columns)
         let hasStay = table.header.contains(stayColumn)
         errors += table.errors
         for row in table.rows {

@@ -2,61 +2,49 @@
 // SVG, summary tables, the resolved scenario and the manifest's provenance — that opens
 // offline and can be mailed.
 import Foundation
+import TwinCityExport
 import TwinCityScenario
 
-/// The tables of one run directory, as read back for the report.
+/// The tables of one run directory, as read back for the report by the export module's
+/// `RunDirectoryReader`.
 public struct RunTables: Sendable {
     /// The directory, as given.
     public let path: String
     /// Header and rows of cities.csv, region.csv and the flow files (replication 0 of an
     /// ensemble).
-    public let cities: Table
-    public let region: Table
-    public let flows: [String: Table]
+    let cities: RunFileTable
+    let region: RunFileTable
+    let flows: [String: RunFileTable]
     /// manifest.json as parsed JSON.
     public let manifest: [String: any Sendable]
 
-    /// A CSV table: header and rows of strings.
-    public struct Table: Sendable {
-        public let header: [String]
-        public let rows: [[String]]
-
-        /// The column `name`'s index.
-        func column(_ name: String) -> Int? { header.firstIndex(of: name) }
-
-        /// Rows of replication 0 only, when the table has a replication column.
-        func firstReplication() -> Table {
-            guard let r = column("replication") else { return self }
-            return Table(header: header, rows: rows.filter { $0[r] == "0" })
-        }
-    }
-
     /// Reads a run directory.
     ///
-    /// - Throws: `ReportInputError` naming the directory and the missing or unreadable file.
+    /// - Throws: `ReportInputError` naming the missing or unreadable file (and the line of a
+    ///   row of the wrong length).
     public init(path: String) throws {
         self.path = path
-        func read(_ name: String) throws -> String {
-            let file = (path as NSString).appendingPathComponent(name)
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw ReportInputError(message: "\(file): not found; expected a run directory written by `twincity run`")
+        func read(_ name: String) throws -> RunFileTable {
+            do {
+                return try RunDirectoryReader.table(name, in: path).firstReplication()
+            } catch {
+                throw ReportInputError(message: error.description)
             }
-            return String(decoding: data, as: UTF8.self)
         }
-        cities = Self.parse(try read("cities.csv")).firstReplication()
-        region = Self.parse(try read("region.csv")).firstReplication()
-        var flows: [String: Table] = [:]
+        cities = try read("cities.csv")
+        region = try read("region.csv")
+        var flows: [String: RunFileTable] = [:]
         for kind in ["population", "capital", "industry"] {
-            flows[kind] = Self.parse(try read("flows_\(kind).csv")).firstReplication()
+            flows[kind] = try read("flows_\(kind).csv")
         }
         self.flows = flows
-        let manifestFile = (path as NSString).appendingPathComponent("manifest.json")
-        guard let object = try? JSONSerialization.jsonObject(with: Data(try read("manifest.json").utf8)) as? [String: Any] else {
-            throw ReportInputError(message: "\(manifestFile): not a JSON object")
+        do {
+            manifest = try RunDirectoryReader.manifest(in: path).mapValues { Self.sendable($0) }
+        } catch {
+            throw ReportInputError(message: error.description)
         }
-        manifest = object.mapValues { Self.sendable($0) }
-        for (name, table) in [("cities.csv", cities), ("region.csv", region)] where table.column("year") == nil {
-            throw ReportInputError(message: "\((path as NSString).appendingPathComponent(name)): column 'year' missing")
+        for table in [cities, region] where table.index(of: "year") == nil {
+            throw ReportInputError(message: "\(table.file): column 'year' missing")
         }
     }
 
@@ -70,49 +58,27 @@ public struct RunTables: Sendable {
         }
     }
 
-    /// RFC 4180 CSV: header and rows.
-    static func parse(_ text: String) -> Table {
-        var records: [[String]] = [], record: [String] = [], field = "", quoted = false
-        var scalars = text.unicodeScalars.makeIterator()
-        var pending: Unicode.Scalar? = nil
-        while let c = pending ?? scalars.next() {
-            pending = nil
-            if quoted {
-                if c == "\"" {
-                    let next = scalars.next()
-                    if next == "\"" { field.unicodeScalars.append("\"") } else { quoted = false; pending = next }
-                } else { field.unicodeScalars.append(c) }
-            } else if c == "\"" { quoted = true }
-            else if c == "," { record.append(field); field = "" }
-            else if c == "\n" { record.append(field); records.append(record); record = []; field = "" }
-            else if c != "\r" { field.unicodeScalars.append(c) }
-        }
-        if !field.isEmpty || !record.isEmpty { record.append(field); records.append(record) }
-        guard let header = records.first else { return Table(header: [], rows: []) }
-        return Table(header: header, rows: Array(records.dropFirst()))
-    }
-
     /// Years of region.csv, in order.
     var years: [Double] {
-        let y = region.column("year")!
+        let y = region.index(of: "year")!
         return region.rows.compactMap { Double($0[y]) }
     }
 
     /// (year, value) of a region.csv column.
     func regionSeries(_ variable: String) -> [(Double, Double)] {
-        guard let y = region.column("year"), let v = region.column(variable) else { return [] }
+        guard let y = region.index(of: "year"), let v = region.index(of: variable) else { return [] }
         return region.rows.compactMap { row in Double(row[y]).flatMap { year in Double(row[v]).map { (year, $0) } } }
     }
 
     /// The value of a cities.csv column for `city` in `year`.
     func cityValue(_ city: String, _ variable: String, year: Double) -> Double? {
-        guard let y = cities.column("year"), let c = cities.column("city"), let v = cities.column(variable) else { return nil }
+        guard let y = cities.index(of: "year"), let c = cities.index(of: "city"), let v = cities.index(of: variable) else { return nil }
         return cities.rows.first { $0[c] == city && Double($0[y]) == year }.flatMap { Double($0[v]) }
     }
 
     /// City ids in the order of cities.csv.
     var cityIDs: [String] {
-        guard let c = cities.column("city") else { return [] }
+        guard let c = cities.index(of: "city") else { return [] }
         var seen: [String] = []
         for row in cities.rows where !seen.contains(row[c]) { seen.append(row[c]) }
         return seen
@@ -262,7 +228,7 @@ public enum RunReport {
         let values = located.compactMap { run.cityValue($0.id, "gdp_per_capita", year: year) }
         let lo = values.min() ?? 0, hi = values.max() ?? 1
         let flows = run.flows["population"]!
-        if let y = flows.column("year"), let o = flows.column("origin"), let d = flows.column("destination"), let v = flows.column("value") {
+        if let y = flows.index(of: "year"), let o = flows.index(of: "origin"), let d = flows.index(of: "destination"), let v = flows.index(of: "value") {
             let top = flows.rows.filter { Double($0[y]) == year }.sorted { (Double($0[v]) ?? 0) > (Double($1[v]) ?? 0) }.prefix(12)
             let biggest = top.first.flatMap { Double($0[v]) } ?? 1
             let at = Dictionary(located.map { ($0.id, P($0.lon, $0.lat)) }, uniquingKeysWith: { a, _ in a })

@@ -2,6 +2,7 @@
 // joined by `and`. Satisficing criteria of `--robustness` and the cases of interest of
 // `--discover` are both written this way.
 import Foundation
+import TwinCityExport
 import TwinCityScenario
 
 /// One comparison of a recorded output with a number.

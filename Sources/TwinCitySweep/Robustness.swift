@@ -3,6 +3,7 @@
 // each future (regret, Savage 1951), and in what share of futures it meets the analyst's
 // satisficing conditions (Simon 1955) — docs/SWEEPS.md, "Robustness".
 import Foundation
+import TwinCityExport
 import TwinCityScenario
 
 /// Robustness statistics of the lever combinations of a sweep.

@@ -1,6 +1,7 @@
 // Reads a sweep file (TOML, schema 1, docs/SWEEPS.md) and checks every key that can be checked
 // without the base scenario; `SweepValidator` then checks parameter paths and outputs against it.
 import Foundation
+import TwinCityExport
 import TwinCityModel
 import TwinCityScenario
 
