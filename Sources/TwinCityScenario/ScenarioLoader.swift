@@ -62,6 +62,21 @@ public enum ScenarioLoader {
         try load(path: path, seed: nil, overrides: overrides, readsRoster: true)
     }
 
+    /// What a scenario's kind-specific sections give: the model, its parameters and policies.
+    /// `kind` is `nil` when an error was recorded instead.
+    private struct ModelPart {
+        var kind: ScenarioKind?
+        var parameters = ModelParameters()
+        var policies: [any Policy] = []
+        /// The policies as the manifest records them.
+        var resolvedPolicies: [ScenarioValue] = []
+        /// Errors of the files a scenario names (roster, estimates), reported after its own.
+        var fileErrors: [InputError] = []
+        var estimates: Estimates?
+    }
+
+    /// The steps of `load`: the files and overrides, the keys every scenario has, the
+    /// sections of its kind, then the scenario with the tree its manifest records.
     private static func load(path: String, seed: UInt64?, overrides: [String], readsRoster: Bool) throws -> Scenario {
         var source = try ScenarioSource.read(path)
         // Policies are checked against the years the files give, so that `--set time.end=…`
@@ -73,7 +88,6 @@ public enum ScenarioLoader {
 
         readSchema(root["schema"], &reader)
         reader.rejectUnknownKeys(root, at: [], allowed: topLevelKeys, context: "the scenario file")
-
         let name: String?
         if let node = root["name"] {
             name = reader.string(node, at: ["name"], nonEmpty: true)
@@ -86,91 +100,18 @@ public enum ScenarioLoader {
         let time = readTime(root["time"], &reader)
         let run = readRun(root["run"], &reader)
 
-        var kind: ScenarioKind?
-        var parameters = ModelParameters()
-        var policies: [any Policy] = []
-        var resolvedPolicies: [ScenarioValue] = []
-        var rosterErrors: [InputError] = []
-        var loadedRoster: Roster?
-        var estimates: Estimates?
+        var model = ModelPart()
         switch kindName {
         case "region":
-            if root["core_periphery"] != nil {
-                reader.fail(["core_periphery"], "applies to kind = \"core_periphery\" only; this scenario is a region (the default kind)")
-            }
-            let roster = readRoster(root["roster"], scenarioPath: path, &reader)
-            parameters = readModel(root["model"], &reader)
-            kind = roster.map { .region(rosterPath: $0) }
-            let policyNode = root[ScenarioSource.policyKey]
-            var checks = PolicyChecks(cities: nil, zones: nil, sectors: parameters.sectors.map(\.id), years: fileYears)
-            let estimatesNode = root["estimates"]
-            if let rosterPath = roster, readsRoster || policyNode != nil || estimatesNode != nil {
-                do {
-                    let loaded = try RosterLoader.load(cities: rosterPath)
-                    loadedRoster = loaded
-                    let cities = loaded.cities
-                    if let problem = InputLimits.rosterProblem(cities: cities.count, sectors: parameters.sectors.count) {
-                        reader.fail(["roster"], "roster \(rosterPath): " + problem)
-                    }
-                    checks.cities = cities.map(\.id)
-                    checks.zones = cities.reduce(into: []) { zones, city in if !zones.contains(city.zone) { zones.append(city.zone) } }
-                    checks.groups = Dictionary(uniqueKeysWithValues: loaded.groups.map { ($0.id, $0.members) })
-                } catch let error as InputError {
-                    rosterErrors = [error]
-                } catch let errors as InputErrors {
-                    rosterErrors = errors.errors
-                } catch let error as RosterError {
-                    reader.fail(["roster"], "roster \(rosterPath): \(error)")
-                }
-            }
-            if let policyNode {
-                (policies, resolvedPolicies) = readPolicies(policyNode, checks: checks, &reader)
-            }
-            if let estimatesNode, let path = readEstimatesPath(estimatesNode, &reader), let loadedRoster {
-                do {
-                    let read = try EstimatesFile.read(path, roster: loadedRoster)
-                    parameters.productivityDrift = read.drift
-                    estimates = read
-                } catch let error as InputError {
-                    rosterErrors.append(error)
-                } catch let errors as InputErrors {
-                    rosterErrors.append(contentsOf: errors.errors)
-                }
-            }
+            model = try readRegion(root, path: path, years: fileYears, readsRoster: readsRoster, &reader)
         case "core_periphery":
-            if root["roster"] != nil {
-                reader.fail(["roster"], "applies to kind = \"region\" only; a core_periphery scenario has two model cities, not a roster")
-            }
-            if root["model"] != nil {
-                reader.fail(["model"], "applies to kind = \"region\" only; a core_periphery scenario derives its model parameters from [core_periphery]")
-            }
-            if root["estimates"] != nil {
-                reader.fail(["estimates"], "applies to kind = \"region\" only; the core_periphery model has no roster to estimate drifts for")
-            }
-            if root[ScenarioSource.policyKey] != nil {
-                reader.fail([ScenarioSource.policyKey], "policies apply to kind = \"region\" only; the core_periphery model has no city governments or roster for them to act on")
-            }
-            if let settings = readCorePeriphery(root["core_periphery"], &reader), reader.errors.isEmpty, overrideErrors.isEmpty {
-                do {
-                    parameters = try CorePeriphery.setup(settings).1
-                    kind = .corePeriphery(settings)
-                } catch let error as ParameterError {
-                    let key = error.parameter.split(separator: ".").map(String.init)
-                    reader.fail(key, error.message)
-                }
-            }
+            model = try readCorePeripheryKind(root, solves: overrideErrors.isEmpty, &reader)
         default:
-            // The kind is misspelt: still check what can be checked on its own.
-            if let node = root["model"] { _ = readModel(node, &reader) }
-            if let node = root["core_periphery"] { _ = readCorePeriphery(node, &reader) }
-            if let node = root[ScenarioSource.policyKey] {
-                let checks = PolicyChecks(cities: nil, zones: nil, sectors: ModelParameters.defaultSectors.map(\.id), years: fileYears)
-                _ = readPolicies(node, checks: checks, &reader)
-            }
+            checkWithoutKind(root, years: fileYears, &reader)
         }
 
-        try InputErrors.throwIfAny(sortedByPosition(reader.errors + overrideErrors, files: source.files) + rosterErrors)
-        guard let name, let kind, let start = time.start, let end = time.end, let dt = time.dt,
+        try InputErrors.throwIfAny(sortedByPosition(reader.errors + overrideErrors, files: source.files) + model.fileErrors)
+        guard let name, let kind = model.kind, let start = time.start, let end = time.end, let dt = time.dt,
               let fileSeed = run.seed, let replications = run.replications
         else {
             // Every nil above comes with a recorded error, so this is unreachable; refuse
@@ -180,9 +121,9 @@ public enum ScenarioLoader {
         let settings = SimulationSettings(startYear: start, endYear: end, dt: dt, seed: seed ?? UInt64(fileSeed))
         var resolved = resolvedTree(
             name: name, description: description, kind: kind, settings: settings,
-            parameters: parameters, replications: replications)
-        if case .region = kind { resolved[ScenarioSource.policyKey] = .array(resolvedPolicies) }
-        if let estimates {
+            parameters: model.parameters, replications: replications)
+        if case .region = kind { resolved[ScenarioSource.policyKey] = .array(model.resolvedPolicies) }
+        if let estimates = model.estimates {
             resolved["estimates"] = .string(URL(fileURLWithPath: estimates.path).standardizedFileURL.path)
             resolved["productivity_drift"] = .table(estimates.drift.mapValues(ScenarioValue.number))
         }
@@ -190,8 +131,99 @@ public enum ScenarioLoader {
         resolved["extends"] = .array(source.parents.map(ScenarioValue.string))
         return Scenario(
             path: path, name: name, description: description, kind: kind, settings: settings,
-            parameters: parameters, replications: replications, resolved: resolved, policies: policies,
-            estimates: estimates)
+            parameters: model.parameters, replications: replications, resolved: resolved, policies: model.policies,
+            estimates: model.estimates)
+    }
+
+    /// A region scenario's roster, `[model]`, policies and estimates. The roster is read when
+    /// policies or estimates need its cities, or when `readsRoster` (`validate`).
+    private static func readRegion(
+        _ root: [String: TOMLNode], path: String, years: (start: Double, end: Double)?, readsRoster: Bool, _ reader: inout TableReader
+    ) throws -> ModelPart {
+        var part = ModelPart()
+        if root["core_periphery"] != nil {
+            reader.fail(["core_periphery"], "applies to kind = \"core_periphery\" only; this scenario is a region (the default kind)")
+        }
+        let roster = readRoster(root["roster"], scenarioPath: path, &reader)
+        part.parameters = readModel(root["model"], &reader)
+        part.kind = roster.map { .region(rosterPath: $0) }
+        let policyNode = root[ScenarioSource.policyKey]
+        var checks = PolicyChecks(cities: nil, zones: nil, sectors: part.parameters.sectors.map(\.id), years: years)
+        let estimatesNode = root["estimates"]
+        var loadedRoster: Roster?
+        if let rosterPath = roster, readsRoster || policyNode != nil || estimatesNode != nil {
+            do {
+                let loaded = try RosterLoader.load(cities: rosterPath)
+                loadedRoster = loaded
+                let cities = loaded.cities
+                if let problem = InputLimits.rosterProblem(cities: cities.count, sectors: part.parameters.sectors.count) {
+                    reader.fail(["roster"], "roster \(rosterPath): " + problem)
+                }
+                checks.cities = cities.map(\.id)
+                checks.zones = cities.reduce(into: []) { zones, city in if !zones.contains(city.zone) { zones.append(city.zone) } }
+                checks.groups = Dictionary(uniqueKeysWithValues: loaded.groups.map { ($0.id, $0.members) })
+            } catch let error as InputError {
+                part.fileErrors = [error]
+            } catch let errors as InputErrors {
+                part.fileErrors = errors.errors
+            } catch let error as RosterError {
+                reader.fail(["roster"], "roster \(rosterPath): \(error)")
+            }
+        }
+        if let policyNode {
+            (part.policies, part.resolvedPolicies) = readPolicies(policyNode, checks: checks, &reader)
+        }
+        if let estimatesNode, let estimatesPath = readEstimatesPath(estimatesNode, &reader), let loadedRoster {
+            do {
+                let read = try EstimatesFile.read(estimatesPath, roster: loadedRoster)
+                part.parameters.productivityDrift = read.drift
+                part.estimates = read
+            } catch let error as InputError {
+                part.fileErrors.append(error)
+            } catch let errors as InputErrors {
+                part.fileErrors.append(contentsOf: errors.errors)
+            }
+        }
+        return part
+    }
+
+    /// A core–periphery scenario's `[core_periphery]`, refusing the region's sections. Its
+    /// parameters are derived (`CorePeriphery.setup`) only when nothing else is wrong and
+    /// `solves` (no override failed), so a derivation error is not reported for bad input.
+    private static func readCorePeripheryKind(_ root: [String: TOMLNode], solves: Bool, _ reader: inout TableReader) throws -> ModelPart {
+        var part = ModelPart()
+        if root["roster"] != nil {
+            reader.fail(["roster"], "applies to kind = \"region\" only; a core_periphery scenario has two model cities, not a roster")
+        }
+        if root["model"] != nil {
+            reader.fail(["model"], "applies to kind = \"region\" only; a core_periphery scenario derives its model parameters from [core_periphery]")
+        }
+        if root["estimates"] != nil {
+            reader.fail(["estimates"], "applies to kind = \"region\" only; the core_periphery model has no roster to estimate drifts for")
+        }
+        if root[ScenarioSource.policyKey] != nil {
+            reader.fail([ScenarioSource.policyKey], "policies apply to kind = \"region\" only; the core_periphery model has no city governments or roster for them to act on")
+        }
+        if let settings = readCorePeriphery(root["core_periphery"], &reader), reader.errors.isEmpty, solves {
+            do {
+                part.parameters = try CorePeriphery.setup(settings).1
+                part.kind = .corePeriphery(settings)
+            } catch let error as ParameterError {
+                let key = error.parameter.split(separator: ".").map(String.init)
+                reader.fail(key, error.message)
+            }
+        }
+        return part
+    }
+
+    /// A scenario whose kind is misspelt: what can be checked on its own still is.
+    private static func checkWithoutKind(_ root: [String: TOMLNode], years: (start: Double, end: Double)?, _ reader: inout TableReader) {
+        if let node = root["model"] { _ = readModel(node, &reader) }
+        if let node = root["core_periphery"] { _ = readCorePeriphery(node, &reader) }
+        if let node = root[ScenarioSource.policyKey] {
+            let checks = PolicyChecks(cities: nil, zones: nil, sectors: ModelParameters.defaultSectors.map(\.id), years: years)
+            _ = readPolicies(node, checks: checks, &reader)
+        }
     }
 
     /// The `estimates` file as an absolute path, relative paths taken from the folder of the
