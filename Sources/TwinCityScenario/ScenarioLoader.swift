@@ -48,7 +48,13 @@ public enum ScenarioLoader {
     ///   bottom, `--set` last), each with the file, line and column of the key where known,
     ///   and the key path.
     public static func load(path: String, seed: UInt64? = nil, overrides: [String] = []) throws -> Scenario {
-        try load(path: path, seed: seed, overrides: overrides, readsRoster: false)
+        try load(path: path, seed: seed, overrides: overrides, readsRoster: false, files: nil)
+    }
+
+    /// `load(path:seed:overrides:)` with the scenario's files taken from `files`, read there
+    /// the first time: the runs of a sweep share one store.
+    package static func load(path: String, seed: UInt64?, overrides: [String], files: ScenarioFiles) throws -> Scenario {
+        try load(path: path, seed: seed, overrides: overrides, readsRoster: false, files: files)
     }
 
     /// Checks a scenario file as `load` does and reads its roster too, even when no policy
@@ -59,7 +65,7 @@ public enum ScenarioLoader {
     ///   file) after the scenario's.
     @discardableResult
     public static func validate(path: String, overrides: [String] = []) throws -> Scenario {
-        try load(path: path, seed: nil, overrides: overrides, readsRoster: true)
+        try load(path: path, seed: nil, overrides: overrides, readsRoster: true, files: nil)
     }
 
     /// What a scenario's kind-specific sections give: the model, its parameters and policies.
@@ -77,8 +83,8 @@ public enum ScenarioLoader {
 
     /// The steps of `load`: the files and overrides, the keys every scenario has, the
     /// sections of its kind, then the scenario with the tree its manifest records.
-    private static func load(path: String, seed: UInt64?, overrides: [String], readsRoster: Bool) throws -> Scenario {
-        var source = try ScenarioSource.read(path)
+    private static func load(path: String, seed: UInt64?, overrides: [String], readsRoster: Bool, files: ScenarioFiles?) throws -> Scenario {
+        var source = try files?.source(path) ?? ScenarioSource.read(path)
         // Policies are checked against the years the files give, so that `--set time.end=…`
         // can shorten a run without making its later policies an error (docs/SCENARIOS.md).
         let fileYears = runYears(source.root["time"])
@@ -103,7 +109,7 @@ public enum ScenarioLoader {
         var model = ModelPart()
         switch kindName {
         case "region":
-            model = try readRegion(root, path: path, years: fileYears, readsRoster: readsRoster, &reader)
+            model = try readRegion(root, path: path, years: fileYears, readsRoster: readsRoster, files: files, &reader)
         case "core_periphery":
             model = try readCorePeripheryKind(root, solves: overrideErrors.isEmpty, &reader)
         default:
@@ -138,7 +144,8 @@ public enum ScenarioLoader {
     /// A region scenario's roster, `[model]`, policies and estimates. The roster is read when
     /// policies or estimates need its cities, or when `readsRoster` (`validate`).
     private static func readRegion(
-        _ root: [String: TOMLNode], path: String, years: (start: Double, end: Double)?, readsRoster: Bool, _ reader: inout TableReader
+        _ root: [String: TOMLNode], path: String, years: (start: Double, end: Double)?, readsRoster: Bool, files: ScenarioFiles?,
+        _ reader: inout TableReader
     ) throws -> ModelPart {
         var part = ModelPart()
         if root["core_periphery"] != nil {
@@ -153,7 +160,7 @@ public enum ScenarioLoader {
         var loadedRoster: Roster?
         if let rosterPath = roster, readsRoster || policyNode != nil || estimatesNode != nil {
             do {
-                let loaded = try RosterLoader.load(cities: rosterPath)
+                let loaded = try files?.roster(rosterPath) ?? RosterLoader.load(cities: rosterPath)
                 loadedRoster = loaded
                 let cities = loaded.cities
                 if let problem = InputLimits.rosterProblem(cities: cities.count, sectors: part.parameters.sectors.count) {
@@ -175,7 +182,8 @@ public enum ScenarioLoader {
         }
         if let estimatesNode, let estimatesPath = readEstimatesPath(estimatesNode, &reader), let loadedRoster {
             do {
-                let read = try EstimatesFile.read(estimatesPath, roster: loadedRoster)
+                let read = try files?.estimates(estimatesPath, roster: loadedRoster, rosterPath: roster ?? "")
+                    ?? EstimatesFile.read(estimatesPath, roster: loadedRoster)
                 part.parameters.productivityDrift = read.drift
                 part.estimates = read
             } catch let error as InputError {
@@ -586,11 +594,18 @@ public enum ScenarioLoader {
     ///   `ScenarioError` naming the scenario file (and the city or parameter) when the model
     ///   refuses the roster, the parameters or the calibration.
     public static func prepare(_ scenario: Scenario) throws -> (setup: SimulationSetup, parameters: ModelParameters, roster: Roster?) {
+        try prepare(scenario, files: nil)
+    }
+
+    /// `prepare(_:)` with the roster taken from `files`, read there the first time.
+    package static func prepare(
+        _ scenario: Scenario, files: ScenarioFiles?
+    ) throws -> (setup: SimulationSetup, parameters: ModelParameters, roster: Roster?) {
         switch scenario.kind {
         case .region(let rosterPath):
             let roster: Roster
             do {
-                roster = try RosterLoader.load(cities: rosterPath)
+                roster = try files?.roster(rosterPath) ?? RosterLoader.load(cities: rosterPath)
             } catch let error as RosterError {
                 throw ScenarioError(file: scenario.path, message: "roster \(rosterPath): \(error)", underlying: error)
             }

@@ -34,8 +34,8 @@ public struct SweepRunRecord: Sendable {
     public var outputs: [(metric: String, value: Double?)]
 }
 
-/// Runs the points of one sweep. Holds nothing but the sweep's definition and design, so
-/// any number of workers may share one.
+/// Runs the points of one sweep. Holds the sweep's definition and design and the files its
+/// runs read (under a lock), so any number of workers may share one.
 public struct SweepRunExecutor: Sendable {
     /// The sweep.
     public let definition: SweepDefinition
@@ -45,6 +45,9 @@ public struct SweepRunExecutor: Sendable {
     public let scenarioPath: String
     /// The outputs, parsed.
     let metrics: [OutputMetric]
+    /// The base scenario's files (the scenario, its roster and estimates), read by the first
+    /// run that needs them and shared by every run after it.
+    let files = ScenarioFiles()
 
     /// An executor for `definition` with its design and base scenario.
     public init(definition: SweepDefinition, design: SamplingDesign, scenarioPath: String) {
@@ -73,8 +76,8 @@ public struct SweepRunExecutor: Sendable {
             status: .ok, error: nil, wallSeconds: 0, outputs: [])
         do {
             let overrides = definition.fixed + design.overrides(at: point)
-            let scenario = try ScenarioLoader.load(path: scenarioPath, seed: seed, overrides: overrides)
-            let (setup, parameters, _) = try ScenarioLoader.prepare(scenario)
+            let scenario = try ScenarioLoader.load(path: scenarioPath, seed: seed, overrides: overrides, files: files)
+            let (setup, parameters, _) = try ScenarioLoader.prepare(scenario, files: files)
             let simulation = try Simulation(
                 setup: setup, parameters: parameters, settings: scenario.settings, policies: scenario.policies)
             let context = OutputContext(cities: setup.cities, sectors: parameters.sectors.map(\.id), dt: scenario.settings.dt)
