@@ -15,6 +15,15 @@ package final class ScenarioFiles: @unchecked Sendable {
     private var sources: [String: ScenarioSource] = [:]
     private var rosters: [String: Roster] = [:]
     private var estimates: [String: Estimates] = [:]
+    /// The latest calibrations, newest last: the replications of a sweep's point have the
+    /// same parameters and differ only in their seeds, which calibration does not read.
+    private var setups: [(rosterPath: String, parameters: ModelParameters, setup: SimulationSetup)] = []
+    /// How many calibrations are kept: more than the workers a machine runs, so that the
+    /// replications of a point, handed out one after another, find theirs.
+    static let keptSetups = 16
+    /// How many calibrations this store has run (not counting those it reused).
+    package var calibrations: Int { lock.withLock { calibrationCount } }
+    private var calibrationCount = 0
 
     /// An empty store.
     package init() {}
@@ -42,5 +51,20 @@ package final class ScenarioFiles: @unchecked Sendable {
     /// `EstimatesFile.read(path, roster:)`, once per estimates file and roster file.
     func estimates(_ path: String, roster: Roster, rosterPath: String) throws -> Estimates {
         try value(path + "\n" + rosterPath, \.estimates) { try EstimatesFile.read(path, roster: roster) }
+    }
+
+    /// The setup of `parameters` on roster `rosterPath`: a kept one when an earlier run had
+    /// the same roster file and equal parameters, else `calibrate()`, kept. Equal inputs give
+    /// the same calibration bit for bit, so a kept setup is the one the run would compute.
+    func setup(rosterPath: String, parameters: ModelParameters, calibrate: () throws -> SimulationSetup) rethrows -> SimulationSetup {
+        let kept = lock.withLock { setups.last { $0.rosterPath == rosterPath && $0.parameters == parameters }?.setup }
+        if let kept { return kept }
+        let fresh = try calibrate()
+        lock.withLock {
+            calibrationCount += 1
+            setups.append((rosterPath, parameters, fresh))
+            if setups.count > Self.keptSetups { setups.removeFirst(setups.count - Self.keptSetups) }
+        }
+        return fresh
     }
 }

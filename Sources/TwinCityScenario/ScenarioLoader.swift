@@ -597,7 +597,8 @@ public enum ScenarioLoader {
         try prepare(scenario, files: nil)
     }
 
-    /// `prepare(_:)` with the roster taken from `files`, read there the first time.
+    /// `prepare(_:)` with the roster taken from `files`, read there the first time, and the
+    /// calibration of an earlier run with the same roster and parameters reused.
     package static func prepare(
         _ scenario: Scenario, files: ScenarioFiles?
     ) throws -> (setup: SimulationSetup, parameters: ModelParameters, roster: Roster?) {
@@ -615,8 +616,12 @@ public enum ScenarioLoader {
             }
             do {
                 try scenario.parameters.validate()
-                let calibrated = try Calibration.calibrate(roster: roster, parameters: scenario.parameters)
-                return (SimulationSetup(calibrated: calibrated, cities: roster.cities, links: roster.links), scenario.parameters, roster)
+                func calibrate() throws -> SimulationSetup {
+                    let calibrated = try Calibration.calibrate(roster: roster, parameters: scenario.parameters)
+                    return SimulationSetup(calibrated: calibrated, cities: roster.cities, links: roster.links)
+                }
+                let setup = try files?.setup(rosterPath: rosterPath, parameters: scenario.parameters, calibrate: calibrate) ?? calibrate()
+                return (setup, scenario.parameters, roster)
             } catch let error as ParameterError {
                 throw ScenarioError(file: scenario.path, message: "\(error)", underlying: error)
             } catch let error as CalibrationError {

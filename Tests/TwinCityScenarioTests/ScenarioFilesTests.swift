@@ -56,4 +56,23 @@ final class ScenarioFilesTests: XCTestCase {
         XCTAssertEqual(try ScenarioLoader.load(path: path).settings.endYear, 2025)
         XCTAssertEqual(try ScenarioLoader.load(path: path, seed: nil, overrides: [], files: ScenarioFiles()).settings.endYear, 2025)
     }
+
+    func testACalibrationIsReusedOnlyForTheSameParameters() throws {
+        let folder = try scratchFolder()
+        let path = try write(scenarioText(end: 2022), to: "store.toml", in: folder)
+        let files = ScenarioFiles()
+        // Replications: the same parameters, other seeds.
+        let first = try ScenarioLoader.prepare(ScenarioLoader.load(path: path, seed: 1, overrides: [], files: files), files: files)
+        let second = try ScenarioLoader.prepare(ScenarioLoader.load(path: path, seed: 2, overrides: [], files: files), files: files)
+        XCTAssertEqual(files.calibrations, 1)
+        XCTAssertEqual(second.setup.basePrices, first.setup.basePrices)
+        // Another value of a parameter: calibrated afresh, and the same as without the store.
+        let other = ["model.migration_elasticity=2.5"]
+        let changed = try ScenarioLoader.prepare(ScenarioLoader.load(path: path, seed: 1, overrides: other, files: files), files: files)
+        XCTAssertEqual(files.calibrations, 2)
+        let plain = try ScenarioLoader.prepare(ScenarioLoader.load(path: path, seed: 1, overrides: other))
+        XCTAssertEqual(changed.setup.basePrices, plain.setup.basePrices)
+        XCTAssertEqual(changed.setup.state.urbanPopulation, plain.setup.state.urbanPopulation)
+        XCTAssertNotEqual(changed.setup.state.amenity, first.setup.state.amenity)
+    }
 }
