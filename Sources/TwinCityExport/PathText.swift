@@ -4,10 +4,10 @@
 import Foundation
 
 /// Lexical operations on `/`-separated paths; nothing is looked up on disk.
-public enum PathText {
+package enum PathText {
     /// The folder part of `path`: everything before its last `/` (trailing slashes ignored),
     /// `/` for a file in the root, and the empty string for a bare name (`c` → ``).
-    public static func folder(of path: String) -> String {
+    package static func folder(of path: String) -> String {
         var trimmed = Substring(path)
         while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
         guard let slash = trimmed.lastIndex(of: "/") else { return "" }
@@ -17,7 +17,7 @@ public enum PathText {
     }
 
     /// The last component of `path` (trailing slashes ignored): `runs/a/` → `a`, `c` → `c`.
-    public static func lastComponent(_ path: String) -> String {
+    package static func lastComponent(_ path: String) -> String {
         var trimmed = Substring(path)
         while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
         guard let slash = trimmed.lastIndex(of: "/") else { return String(trimmed) }
@@ -26,7 +26,7 @@ public enum PathText {
     }
 
     /// `folder/name`, with one `/` between them; `name` alone for an empty folder.
-    public static func join(_ folder: String, _ name: String) -> String {
+    package static func join(_ folder: String, _ name: String) -> String {
         guard !folder.isEmpty else { return name }
         return folder.hasSuffix("/") ? folder + name : folder + "/" + name
     }

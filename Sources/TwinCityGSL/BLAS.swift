@@ -5,13 +5,13 @@ import CGSL
 ///
 /// Sizes are element counts; they must fit in `Int32`, the CBLAS index type. Zero-sized products
 /// follow the reference BLAS quick returns.
-public enum BLAS {
+package enum BLAS {
     /// y ← alpha·op(A)·x + beta·y (`cblas_dgemv`, `CblasRowMajor`), where A is `rows`×`columns`
     /// row-major and op(A) is A, or Aᵀ when `transpose` is true.
     ///
     /// `x` has `columns` elements (`rows` when transposed) and `y` has `rows` (`columns` when
     /// transposed). When `beta` is 0, `y` need not be initialized. `y` must not overlap `a` or `x`.
-    public static func gemv(transpose: Bool = false, rows: Int, columns: Int, alpha: Double = 1,
+    package static func gemv(transpose: Bool = false, rows: Int, columns: Int, alpha: Double = 1,
                             a: UnsafePointer<Double>, x: UnsafePointer<Double>,
                             beta: Double = 0, y: UnsafeMutablePointer<Double>) {
         precondition(rows >= 0 && columns >= 0, "matrix sizes must be non-negative, got \(rows)×\(columns)")
@@ -21,7 +21,7 @@ public enum BLAS {
 
     /// y ← alpha·op(A)·x + beta·y on arrays (`cblas_dgemv`); see the pointer form. Traps when the
     /// array sizes do not match `rows` and `columns`.
-    public static func gemv(transpose: Bool = false, rows: Int, columns: Int, alpha: Double = 1,
+    package static func gemv(transpose: Bool = false, rows: Int, columns: Int, alpha: Double = 1,
                             a: [Double], x: [Double], beta: Double = 0, y: inout [Double]) {
         precondition(rows >= 0 && columns >= 0, "matrix sizes must be non-negative, got \(rows)×\(columns)")
         precondition(a.count == rows * columns, "A has \(a.count) elements, expected \(rows)×\(columns)")
@@ -44,7 +44,7 @@ public enum BLAS {
     ///
     /// A is stored `m`×`k` (`k`×`m` when `transposeA`), B `k`×`n` (`n`×`k` when `transposeB`).
     /// When `beta` is 0, `c` need not be initialized. `c` must not overlap `a` or `b`.
-    public static func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
+    package static func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
                             alpha: Double = 1, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
                             beta: Double = 0, c: UnsafeMutablePointer<Double>) {
         precondition(m >= 0 && n >= 0 && k >= 0, "matrix sizes must be non-negative, got m \(m), n \(n), k \(k)")
@@ -57,7 +57,7 @@ public enum BLAS {
 
     /// C ← alpha·op(A)·op(B) + beta·C on arrays (`cblas_dgemm`); see the pointer form. Traps when
     /// the array sizes do not match `m`, `n` and `k`.
-    public static func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
+    package static func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
                             alpha: Double = 1, a: [Double], b: [Double], beta: Double = 0, c: inout [Double]) {
         precondition(m >= 0 && n >= 0 && k >= 0, "matrix sizes must be non-negative, got m \(m), n \(n), k \(k)")
         precondition(a.count == m * k, "A has \(a.count) elements, expected \(m * k)")
@@ -80,7 +80,7 @@ public enum BLAS {
     }
 
     /// The dot product Σ xᵢ·yᵢ (`cblas_ddot`); 0 for empty vectors.
-    public static func dot(_ x: [Double], _ y: [Double]) -> Double {
+    package static func dot(_ x: [Double], _ y: [Double]) -> Double {
         precondition(x.count == y.count, "dot product of vectors of lengths \(x.count) and \(y.count)")
         guard !x.isEmpty else { return 0 }
         return x.withUnsafeBufferPointer { x in

@@ -2,7 +2,7 @@
 import CGSL
 
 /// Process-wide set-up of the GNU Scientific Library and facts about the linked copy.
-public enum GSL {
+package enum GSL {
     // GSL's default handler calls abort(); with it off every routine returns its status, which
     // the wrappers turn into thrown errors. A static let's initializer runs exactly once,
     // atomically, whichever thread reaches it first.
@@ -14,12 +14,12 @@ public enum GSL {
     ///
     /// Idempotent and thread-safe. Every wrapper's initializer calls it, so callers only need it
     /// before calling GSL some other way.
-    public static func initialize() {
+    package static func initialize() {
         _ = errorHandlerSwitchedOff
     }
 
     /// The version of the GSL library linked at run time (`gsl_version`), e.g. "2.7.1".
-    public static var version: String {
+    package static var version: String {
         String(cString: cgsl_version())
     }
 }

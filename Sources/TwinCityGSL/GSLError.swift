@@ -3,28 +3,28 @@ import CGSL
 
 /// An error reported by a GSL routine: the routine's name, GSL's status code and GSL's text
 /// for it (`gsl_strerror`), or a more specific sentence when the wrapper knows one.
-public struct GSLError: Error, Equatable, CustomStringConvertible {
+package struct GSLError: Error, Equatable, CustomStringConvertible {
     /// The GSL routine that reported the failure, e.g. `"gsl_odeiv2_driver_apply"`.
-    public let routine: String
+    package let routine: String
     /// GSL's status code, one of ``GSLStatus`` (`GSL_EINVAL`, `GSL_EMAXITER`, …).
-    public let status: Int32
+    package let status: Int32
     /// Why the routine failed, in words.
-    public let reason: String
+    package let reason: String
 
     /// An error with an explicit reason.
-    public init(routine: String, status: Int32, reason: String) {
+    package init(routine: String, status: Int32, reason: String) {
         self.routine = routine
         self.status = status
         self.reason = reason
     }
 
     /// An error whose reason is GSL's own text for `status` (`gsl_strerror`).
-    public init(routine: String, status: Int32) {
+    package init(routine: String, status: Int32) {
         self.init(routine: routine, status: status, reason: GSLStatus.text(for: status))
     }
 
     /// "routine failed: reason (GSL status N)".
-    public var description: String {
+    package var description: String {
         "\(routine) failed: \(reason) (GSL status \(status))"
     }
 

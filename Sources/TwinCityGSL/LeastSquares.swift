@@ -2,22 +2,22 @@
 import CGSL
 
 /// The result of a linear least-squares fit y ≈ X c.
-public struct LeastSquaresFit: Sendable, Equatable {
+package struct LeastSquaresFit: Sendable, Equatable {
     /// Coefficients c, one per column of X.
-    public var coefficients: [Double]
+    package var coefficients: [Double]
     /// Covariance of the coefficients, p×p row-major: s² (XᵀX)⁻¹ with the residual variance
     /// s² = χ²/(n − p) (for weighted fits, (XᵀWX)⁻¹ scaled the same way, so that the weights
     /// are relative).
-    public var covariance: [Double]
+    package var covariance: [Double]
     /// Residual sum of squares χ² = Σ wᵢ (yᵢ − xᵢᵀc)².
-    public var chiSquare: Double
+    package var chiSquare: Double
     /// Residuals yᵢ − xᵢᵀc, one per observation.
-    public var residuals: [Double]
+    package var residuals: [Double]
     /// Degrees of freedom n − p.
-    public var degreesOfFreedom: Int
+    package var degreesOfFreedom: Int
 
     /// Standard error of coefficient k: √cov_kk.
-    public func standardError(_ k: Int) -> Double {
+    package func standardError(_ k: Int) -> Double {
         covariance[k * coefficients.count + k].squareRoot()
     }
 }
@@ -25,14 +25,14 @@ public struct LeastSquaresFit: Sendable, Equatable {
 /// Linear least squares with GSL's `gsl_multifit_linear` (SVD of X, so a rank-deficient
 /// design gives the minimum-norm solution instead of dividing by zero) and
 /// `gsl_multifit_wlinear`.
-public enum LeastSquares {
+package enum LeastSquares {
     /// Fits y ≈ X c. `design` is n×p row-major, `observations` has n values, `weights` (when
     /// given) n non-negative relative weights. Needs n > p.
     ///
     /// GSL's unweighted fit returns s² (XᵀX)⁻¹ with s² = χ²/(n − p) already; its weighted fit
     /// returns (XᵀWX)⁻¹, which is scaled here by the same s² so that the weights are relative
     /// (the usual estimate when the error variance is not known in advance).
-    public static func fit(
+    package static func fit(
         design: [Double], columns p: Int, observations y: [Double], weights: [Double]? = nil
     ) throws(GSLError) -> LeastSquaresFit {
         GSL.initialize()

@@ -2,7 +2,7 @@
 import CGSL
 
 /// Minimisation of scalar functions of one variable.
-public enum Minimization {
+package enum Minimization {
     /// A minimiser of `f` in [`lower`, `upper`] by Brent's method (`gsl_min_fminimizer_brent`),
     /// in the units of x.
     ///
@@ -14,7 +14,7 @@ public enum Minimization {
     /// interval not containing 0), and returns GSL's current minimiser. Throws `GSLError`
     /// (`gsl_min_fminimizer_iterate`, `GSL_EMAXITER`) after `maxIterations` iterations,
     /// `GSL_EBADFUNC` if `f` returns a non-finite value; rethrows an error thrown by `f`.
-    public static func brent(lower: Double, upper: Double, guess: Double, absoluteTolerance: Double = 1e-10,
+    package static func brent(lower: Double, upper: Double, guess: Double, absoluteTolerance: Double = 1e-10,
                              relativeTolerance: Double = 0, maxIterations: Int = 200,
                              _ f: (Double) throws -> Double) throws -> Double {
         GSL.initialize()
@@ -37,7 +37,7 @@ public enum Minimization {
     /// its peak (about 7e-9 for |f''/f| ≈ 10). The bracket test is therefore 1e-8 absolute plus
     /// 5e-8 relative; the estimate returned (the best point of Brent's parabolic fits) is
     /// usually closer.
-    public static func maximize(lower: Double, upper: Double, samples: Int = 16, absoluteTolerance: Double = 1e-8,
+    package static func maximize(lower: Double, upper: Double, samples: Int = 16, absoluteTolerance: Double = 1e-8,
                                 relativeTolerance: Double = 5e-8, _ f: (Double) throws -> Double) throws -> Double {
         precondition(upper >= lower && samples >= 2, "maximize needs lower ≤ upper and at least 2 samples")
         guard upper > lower else { return lower }

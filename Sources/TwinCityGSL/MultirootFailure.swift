@@ -4,21 +4,21 @@
 /// limit (`GSL_EMAXITER`) or GSL reported no progress (`GSL_ENOPROG`, `GSL_ENOPROGJ`).
 ///
 /// Carries the last iterate so callers can report it or restart from it.
-public struct MultirootFailure: Error, CustomStringConvertible {
+package struct MultirootFailure: Error, CustomStringConvertible {
     /// GSL's status code: ``GSLStatus/maximumIterations``, ``GSLStatus/noProgress`` or
     /// ``GSLStatus/noProgressJacobian``.
-    public let status: Int32
+    package let status: Int32
     /// Why the solver stopped, in words.
-    public let reason: String
+    package let reason: String
     /// The iterations taken before stopping.
-    public let iterations: Int
+    package let iterations: Int
     /// The last iterate.
-    public let x: [Double]
+    package let x: [Double]
     /// f at the last iterate.
-    public let residual: [Double]
+    package let residual: [Double]
 
     /// A failure with the given status, reason and last iterate.
-    public init(status: Int32, reason: String, iterations: Int, x: [Double], residual: [Double]) {
+    package init(status: Int32, reason: String, iterations: Int, x: [Double], residual: [Double]) {
         self.status = status
         self.reason = reason
         self.iterations = iterations
@@ -27,7 +27,7 @@ public struct MultirootFailure: Error, CustomStringConvertible {
     }
 
     /// "no root found after N iterations: reason (GSL status S); last x = […], f(x) = […]".
-    public var description: String {
+    package var description: String {
         "no root found after \(iterations) iterations: \(reason) (GSL status \(status)); last x = \(x), f(x) = \(residual)"
     }
 }

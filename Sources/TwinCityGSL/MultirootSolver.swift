@@ -51,9 +51,9 @@ private func multirootFunctionThunk(
 /// Jacobian approximated by finite differences.
 ///
 /// Not `Sendable`: one instance per task.
-public final class MultirootSolver {
+package final class MultirootSolver {
     /// The number of unknowns, which is also the number of equations.
-    public let dimension: Int
+    package let dimension: Int
 
     private let context: MultirootFunctionContext
     // The solver keeps the address of the function struct, so it lives on the heap with it.
@@ -65,7 +65,7 @@ public final class MultirootSolver {
     /// `dimension`), in whatever units the caller uses; it may throw, and the error comes back out
     /// of ``solve(from:residualTolerance:maxIterations:)`` unchanged. Throws `GSLError`
     /// (routine `gsl_multiroot_fsolver_alloc`) for a dimension below 1 or when allocation fails.
-    public init(dimension: Int,
+    package init(dimension: Int,
                 function: @escaping (_ x: UnsafeBufferPointer<Double>, _ f: UnsafeMutableBufferPointer<Double>) throws -> Void) throws {
         GSL.initialize()
         let routine = "gsl_multiroot_fsolver_alloc"
@@ -105,7 +105,7 @@ public final class MultirootSolver {
     /// `maxIterations` iterations (`GSL_EMAXITER`) or when GSL reports no progress (`GSL_ENOPROG`,
     /// `GSL_ENOPROGJ`); rethrows the closure's error unchanged; throws `GSLError` naming the
     /// routine for any other GSL status.
-    public func solve(from x0: [Double], residualTolerance: Double, maxIterations: Int = 1000) throws -> MultirootResult {
+    package func solve(from x0: [Double], residualTolerance: Double, maxIterations: Int = 1000) throws -> MultirootResult {
         precondition(x0.count == dimension, "starting point has \(x0.count) components, the system has \(dimension)")
         precondition(maxIterations >= 0, "maxIterations must be non-negative, got \(maxIterations)")
         for (i, value) in x0.enumerated() {

@@ -38,13 +38,13 @@ private func odeDerivativeThunk(
 /// Time and state carry whatever units the derivative closure uses. The local error per step is
 /// kept below `absoluteTolerance + relativeTolerance·|y|` per component. Not `Sendable`: one
 /// instance per task.
-public final class ODEIntegrator {
+package final class ODEIntegrator {
     /// The number of equations, i.e. the length of `y`.
-    public let dimension: Int
+    package let dimension: Int
     /// The Runge–Kutta stepper in use.
-    public let stepType: ODEStepType
+    package let stepType: ODEStepType
     /// The magnitude of the first trial step of every ``integrate(_:from:to:)``, in units of t.
-    public let initialStep: Double
+    package let initialStep: Double
 
     private let context: ODEDerivativeContext
     // The driver keeps the address of the system, so it lives on the heap as long as the driver.
@@ -57,7 +57,7 @@ public final class ODEIntegrator {
     /// `dimension`); it may throw, and the error comes back out of ``integrate(_:from:to:)``
     /// unchanged. Throws `GSLError` (routine `gsl_odeiv2_driver_alloc_y_new`, `GSL_EINVAL`) for a
     /// dimension below 1, a non-positive initial step or a negative tolerance.
-    public init(dimension: Int, stepType: ODEStepType = .rk8pd, initialStep: Double = 1e-3,
+    package init(dimension: Int, stepType: ODEStepType = .rk8pd, initialStep: Double = 1e-3,
                 absoluteTolerance: Double = 1e-10, relativeTolerance: Double = 1e-10,
                 derivative: @escaping (_ t: Double, _ y: UnsafeBufferPointer<Double>,
                                        _ dydt: UnsafeMutableBufferPointer<Double>) throws -> Void) throws {
@@ -105,7 +105,7 @@ public final class ODEIntegrator {
 
     /// The most steps one ``integrate(_:from:to:)`` may take before it throws `GSLError`
     /// (`GSL_EMAXITER`) (`gsl_odeiv2_driver_set_nmax`). Default 1 000 000; 0 means unlimited.
-    public var maximumSteps: Int {
+    package var maximumSteps: Int {
         get { Int(driver.pointee.nmax) }
         set {
             precondition(newValue >= 0, "maximumSteps must be non-negative (0 = unlimited), got \(newValue)")
@@ -114,7 +114,7 @@ public final class ODEIntegrator {
     }
 
     /// The number of steps the last ``integrate(_:from:to:)`` took (the driver's step counter `n`).
-    public var lastStepCount: Int {
+    package var lastStepCount: Int {
         Int(driver.pointee.n)
     }
 
@@ -125,7 +125,7 @@ public final class ODEIntegrator {
     /// depend on earlier calls. Throws the derivative closure's own error unchanged, or
     /// `GSLError` (routine `gsl_odeiv2_driver_apply`) when GSL fails, e.g. `GSL_EMAXITER` after
     /// ``maximumSteps`` steps; `y` then holds the state after the last successful step.
-    public func integrate(_ y: inout [Double], from t0: Double, to t1: Double) throws {
+    package func integrate(_ y: inout [Double], from t0: Double, to t1: Double) throws {
         precondition(y.count == dimension, "state has \(y.count) components, the system has \(dimension)")
         precondition(t0.isFinite && t1.isFinite, "integration limits must be finite, got \(t0) to \(t1)")
         try GSLError.check(gsl_odeiv2_driver_reset_hstart(driver, t1 < t0 ? -initialStep : initialStep),

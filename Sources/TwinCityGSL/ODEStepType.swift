@@ -4,7 +4,7 @@ import CGSL
 /// An explicit GSL ODE stepper (`gsl_odeiv2_step_*`). The raw value is GSL's name for it.
 ///
 /// All are explicit, so none needs a Jacobian.
-public enum ODEStepType: String, Sendable, CaseIterable {
+package enum ODEStepType: String, Sendable, CaseIterable {
     /// Explicit embedded Runge–Kutta (2, 3) (`gsl_odeiv2_step_rk2`).
     case rk2
     /// Explicit 4th-order classical Runge–Kutta, error by step doubling (`gsl_odeiv2_step_rk4`).

@@ -5,7 +5,7 @@ import CGSL
 ///
 /// All three return 32-bit values (`gsl_rng_min` 0, `gsl_rng_max` 2³² − 1), which
 /// ``RandomGenerator/next()`` relies on.
-public enum RNGAlgorithm: String, Sendable, CaseIterable {
+package enum RNGAlgorithm: String, Sendable, CaseIterable {
     /// Mersenne Twister MT19937 (`gsl_rng_mt19937`), period 2¹⁹⁹³⁷ − 1. The default.
     case mt19937
     /// RANLUX double precision at luxury level 2 (`gsl_rng_ranlxd2`): slower, with decorrelation

@@ -6,18 +6,18 @@ import CGSL
 /// It never reads `GSL_RNG_TYPE` or `GSL_RNG_SEED` from the environment, so the same seed gives
 /// the same sequence on every machine. Not `Sendable`: give each task its own generator, derived
 /// with ``streamSeed(master:index:)``.
-public final class RandomGenerator: RandomNumberGenerator {
+package final class RandomGenerator: RandomNumberGenerator {
     private let rng: UnsafeMutablePointer<gsl_rng>
 
     /// The algorithm this generator runs.
-    public let algorithm: RNGAlgorithm
+    package let algorithm: RNGAlgorithm
 
     /// A generator of `algorithm` seeded with `seed` (`gsl_rng_alloc`, then `gsl_rng_set` with the
     /// seed passed as `unsigned long`).
     ///
     /// GSL's three algorithms here use only the low 32 bits of the seed, and mt19937 replaces
     /// a seed of 0 by its default 4357.
-    public init(seed: UInt64, algorithm: RNGAlgorithm = .mt19937) {
+    package init(seed: UInt64, algorithm: RNGAlgorithm = .mt19937) {
         GSL.initialize()
         // gsl_rng_alloc fails only when malloc does, where Swift's own allocations trap too.
         guard let rng = gsl_rng_alloc(algorithm.gslType) else {
@@ -51,7 +51,7 @@ public final class RandomGenerator: RandomNumberGenerator {
     /// different indices give different seeds (`mix` is a bijection), with well-mixed low 32 bits,
     /// which are the bits GSL's generators use. Mixing the master first keeps nearby masters
     /// (m and m + γ) from sharing streams. Pure integer arithmetic: identical on every machine.
-    public static func streamSeed(master: UInt64, index: UInt64) -> UInt64 {
+    package static func streamSeed(master: UInt64, index: UInt64) -> UInt64 {
         let gamma: UInt64 = 0x9E37_79B9_7F4A_7C15
         return splitMix64Finalizer(splitMix64Finalizer(master) &+ (index &+ 1) &* gamma)
     }
@@ -65,42 +65,42 @@ public final class RandomGenerator: RandomNumberGenerator {
 
     /// The generator for stream `index` of master seed `master`: `init(seed:algorithm:)` with
     /// ``streamSeed(master:index:)``.
-    public convenience init(master: UInt64, stream index: UInt64, algorithm: RNGAlgorithm = .mt19937) {
+    package convenience init(master: UInt64, stream index: UInt64, algorithm: RNGAlgorithm = .mt19937) {
         self.init(seed: Self.streamSeed(master: master, index: index), algorithm: algorithm)
     }
 
     /// The next raw output of the algorithm (`gsl_rng_get`): an integer in 0...2³² − 1.
-    public func nextRaw() -> UInt {
+    package func nextRaw() -> UInt {
         gsl_rng_get(rng)
     }
 
     /// 64 random bits for Swift's `RandomNumberGenerator`: the first `gsl_rng_get` draw supplies
     /// the high 32 bits, the second the low 32 bits.
-    public func next() -> UInt64 {
+    package func next() -> UInt64 {
         let high = UInt64(gsl_rng_get(rng))
         let low = UInt64(gsl_rng_get(rng))
         return high << 32 | low
     }
 
     /// A uniform double in [0, 1) (`gsl_rng_uniform`), with the algorithm's 2⁻³² resolution.
-    public func uniform() -> Double {
+    package func uniform() -> Double {
         gsl_rng_uniform(rng)
     }
 
     /// A uniform double in (0, 1), never 0 (`gsl_rng_uniform_pos`); safe to take the log of.
-    public func uniformPositive() -> Double {
+    package func uniformPositive() -> Double {
         gsl_rng_uniform_pos(rng)
     }
 
     /// A normal variate with mean 0 and the given standard deviation, in the caller's units
     /// (`gsl_ran_gaussian`: Marsaglia's polar Box–Muller method, one variate per accepted pair).
-    public func gaussian(standardDeviation: Double = 1) -> Double {
+    package func gaussian(standardDeviation: Double = 1) -> Double {
         precondition(standardDeviation >= 0, "standard deviation must be non-negative, got \(standardDeviation)")
         return gsl_ran_gaussian(rng, standardDeviation)
     }
 
     /// A Poisson count with the given mean, in events (`gsl_ran_poisson`).
-    public func poisson(mean: Double) -> UInt32 {
+    package func poisson(mean: Double) -> UInt32 {
         precondition(mean >= 0 && mean.isFinite, "Poisson mean must be finite and non-negative, got \(mean)")
         return gsl_ran_poisson(rng, mean)
     }
@@ -109,7 +109,7 @@ public final class RandomGenerator: RandomNumberGenerator {
     ///
     /// The probabilities are weights: GSL normalizes them by their sum, which must be positive.
     /// The counts always sum to `trials`.
-    public func multinomial(trials: UInt32, probabilities: [Double]) -> [UInt32] {
+    package func multinomial(trials: UInt32, probabilities: [Double]) -> [UInt32] {
         precondition(!probabilities.isEmpty, "multinomial needs at least one category")
         precondition(probabilities.allSatisfy { $0 >= 0 && $0.isFinite },
                      "multinomial probabilities must be finite and non-negative")
@@ -124,7 +124,7 @@ public final class RandomGenerator: RandomNumberGenerator {
     }
 
     /// An independent copy in the same state (`gsl_rng_clone`): both then produce the same sequence.
-    public func clone() -> RandomGenerator {
+    package func clone() -> RandomGenerator {
         guard let copy = gsl_rng_clone(rng) else {
             preconditionFailure("gsl_rng_clone: out of memory")
         }

@@ -2,7 +2,7 @@
 import CGSL
 
 /// Root finding for scalar functions of one variable.
-public enum RootFinding {
+package enum RootFinding {
     /// A root of `f` in [`lower`, `upper`] by Brent's method (`gsl_root_fsolver_brent`), in the
     /// units of x.
     ///
@@ -13,7 +13,7 @@ public enum RootFinding {
     /// GSL's current best estimate. Throws `GSLError` (routine `gsl_root_fsolver_iterate`,
     /// `GSL_EMAXITER`) after `maxIterations` iterations, `GSL_EBADFUNC` if `f` returns a
     /// non-finite value; rethrows an error thrown by `f` unchanged.
-    public static func brent(lower: Double, upper: Double, absoluteTolerance: Double = 0,
+    package static func brent(lower: Double, upper: Double, absoluteTolerance: Double = 0,
                              relativeTolerance: Double = 1e-12, maxIterations: Int = 200,
                              _ f: (Double) throws -> Double) throws -> Double {
         GSL.initialize()

@@ -4,13 +4,13 @@ import CGSL
 /// A Sobol quasi-random sequence in the unit hypercube [0, 1)^dimension (`gsl_qrng_sobol`).
 ///
 /// Deterministic: there is no seed. Not `Sendable`; one instance per task.
-public final class SobolSequence {
+package final class SobolSequence {
     /// The largest dimension GSL's Sobol generator supports: the `max_dimension` field of
     /// `gsl_qrng_sobol` (40 in GSL 2.7).
-    public static let maximumDimension = Int(cgsl_qrng_sobol().pointee.max_dimension)
+    package static let maximumDimension = Int(cgsl_qrng_sobol().pointee.max_dimension)
 
     /// The number of coordinates in each point.
-    public let dimension: Int
+    package let dimension: Int
 
     private let qrng: UnsafeMutablePointer<gsl_qrng>
     private var scratch: [Double]
@@ -19,7 +19,7 @@ public final class SobolSequence {
     ///
     /// Throws `GSLError` (routine `gsl_qrng_alloc`, `GSL_EINVAL`) unless `dimension` is in
     /// `1...maximumDimension`: GSL itself accepts larger dimensions and then reads past its tables.
-    public init(dimension: Int) throws(GSLError) {
+    package init(dimension: Int) throws(GSLError) {
         GSL.initialize()
         guard dimension >= 1 else {
             throw GSLError(routine: "gsl_qrng_alloc", status: GSLStatus.invalidArgument,
@@ -44,7 +44,7 @@ public final class SobolSequence {
     /// The next point, `dimension` coordinates in [0, 1) (`gsl_qrng_get`).
     ///
     /// GSL's Sobol tables hold 2³⁰ points; asking for more is a programming error and traps.
-    public func next() -> [Double] {
+    package func next() -> [Double] {
         var point = [Double](repeating: 0, count: dimension)
         let status = point.withUnsafeMutableBufferPointer { gsl_qrng_get(qrng, $0.baseAddress) }
         precondition(status == GSLStatus.success, "gsl_qrng_get: the Sobol sequence is exhausted (2^30 points)")
@@ -53,7 +53,7 @@ public final class SobolSequence {
 
     /// Advances past `count` points without returning them (`gsl_qrng_get` `count` times, since
     /// GSL has no skip-ahead).
-    public func skip(_ count: Int) {
+    package func skip(_ count: Int) {
         precondition(count >= 0, "cannot skip a negative number (\(count)) of Sobol points")
         let qrng = qrng
         scratch.withUnsafeMutableBufferPointer { buffer in

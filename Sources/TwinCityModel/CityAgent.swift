@@ -30,18 +30,18 @@ public struct CityAgent: Sendable, Equatable {
 }
 
 /// What each government sees at the end of a tick before deciding.
-public struct AgentObservation: Sendable {
+package struct AgentObservation: Sendable {
     /// Growth of real GDP over the tick, per year.
-    public var growth: [Double]
+    package var growth: [Double]
     /// Tax revenue, 亿元 per year.
-    public var revenue: [Double]
+    package var revenue: [Double]
     /// Capital arriving from other cities and from outside the region, 亿元 per year
     /// (the base on which attraction subsidies are paid).
-    public var arrivals: [Double]
+    package var arrivals: [Double]
     /// Installed capacity lost to relocation, share of the city's capital per year.
-    public var relocationLossShare: [Double]
+    package var relocationLossShare: [Double]
 
-    public init(growth: [Double], revenue: [Double], arrivals: [Double], relocationLossShare: [Double]) {
+    package init(growth: [Double], revenue: [Double], arrivals: [Double], relocationLossShare: [Double]) {
         self.growth = growth
         self.revenue = revenue
         self.arrivals = arrivals
@@ -50,16 +50,16 @@ public struct AgentObservation: Sendable {
 }
 
 /// A rule by which governments update their instruments once a tick.
-public protocol DecisionRule: Sendable {
+package protocol DecisionRule: Sendable {
     /// Updates every agent's instruments from the observation of the tick just ended, for a
     /// tick of `dt` years. Throws `DecisionFailure` when a strategic search does not converge.
     func decide(_ agents: inout [CityAgent], observation: AgentObservation, dt: Double, parameters: ModelParameters) throws
 }
 
 /// Instruments never change.
-public struct FixedRule: DecisionRule {
-    public init() {}
-    public func decide(_ agents: inout [CityAgent], observation: AgentObservation, dt: Double, parameters: ModelParameters) {}
+package struct FixedRule: DecisionRule {
+    package init() {}
+    package func decide(_ agents: inout [CityAgent], observation: AgentObservation, dt: Double, parameters: ModelParameters) {}
 }
 
 /// The growth tournament (MODEL.md §3.2): local officials are ranked on growth against the
@@ -71,10 +71,10 @@ public struct FixedRule: DecisionRule {
 ///   revenue.
 /// - Retention effort answers the tax base at stake: `e_i = min(max_retention,
 ///   retention_response · share of capital lost to relocation per year)`.
-public struct TournamentRule: DecisionRule {
-    public init() {}
+package struct TournamentRule: DecisionRule {
+    package init() {}
 
-    public func decide(_ agents: inout [CityAgent], observation: AgentObservation, dt: Double, parameters: ModelParameters) {
+    package func decide(_ agents: inout [CityAgent], observation: AgentObservation, dt: Double, parameters: ModelParameters) {
         var byProvince: [String: [Int]] = [:]
         for (i, agent) in agents.enumerated() { byProvince[agent.province, default: []].append(i) }
         for members in byProvince.values {
@@ -103,7 +103,7 @@ public struct TournamentRule: DecisionRule {
 
 extension DecisionRuleKind {
     /// The rule this kind names.
-    public var rule: any DecisionRule {
+    package var rule: any DecisionRule {
         switch self {
         case .fixed: return FixedRule()
         case .tournament: return TournamentRule()

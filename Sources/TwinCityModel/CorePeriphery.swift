@@ -38,8 +38,8 @@ public struct CorePeripherySettings: Sendable, Equatable, Codable {
 /// β = 0 and agglomeration 1/(σ−1) (so that a city's variety count is proportional to its
 /// workers), a_H = 0, no capital, no government, no growth, farmers (1−μ)/2 in each city
 /// earning 1, workers μ in all, and the replicator migration rule.
-public enum CorePeriphery {
-    public static func setup(_ settings: CorePeripherySettings) throws -> (SimulationSetup, ModelParameters) {
+package enum CorePeriphery {
+    package static func setup(_ settings: CorePeripherySettings) throws -> (SimulationSetup, ModelParameters) {
         let s = settings
         guard s.elasticity > 1, s.elasticity.isFinite else {
             throw ParameterError(parameter: "core_periphery.sigma", message: "σ must be above 1, found \(s.elasticity)")
@@ -97,7 +97,7 @@ public enum CorePeriphery {
     }
 
     /// Real wages ω_1, ω_2 at worker share λ in city 1 (short-run equilibrium).
-    public static func realWages(_ settings: CorePeripherySettings, share lambda: Double) throws -> (Double, Double) {
+    package static func realWages(_ settings: CorePeripherySettings, share lambda: Double) throws -> (Double, Double) {
         var s = settings
         s.initialShare = lambda
         let (setup, p) = try setup(s)

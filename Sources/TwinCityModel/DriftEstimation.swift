@@ -6,16 +6,16 @@ import TwinCityGSL
 
 /// One unit of the panel the estimator matches: a city of the roster, or a group (Chongqing
 /// municipality) whose members share one drift because the panel has only their total.
-public struct EstimationUnit: Sendable, Equatable {
+package struct EstimationUnit: Sendable, Equatable {
     /// Roster id of the city or group.
-    public var id: String
+    package var id: String
     /// Roster indices of the cities it covers.
-    public var members: [Int]
+    package var members: [Int]
     /// Shrinkage pool: units of one pool are shrunk towards the pool's mean; `nil` keeps the
     /// unit's own estimate (a pool of one has no spread to estimate).
-    public var pool: String?
+    package var pool: String?
 
-    public init(id: String, members: [Int], pool: String?) {
+    package init(id: String, members: [Int], pool: String?) {
         self.id = id
         self.members = members
         self.pool = pool
@@ -23,7 +23,7 @@ public struct EstimationUnit: Sendable, Equatable {
 
     /// The units of a roster: each city outside a group, then each group. Regional centres
     /// and node cities are pooled by tier; the two cores (Chengdu, Chongqing) are their own.
-    public static func units(of roster: Roster) -> [EstimationUnit] {
+    package static func units(of roster: Roster) -> [EstimationUnit] {
         var units: [EstimationUnit] = []
         for (i, city) in roster.cities.enumerated() where city.group == nil {
             units.append(EstimationUnit(id: city.id, members: [i], pool: city.tier == .core ? nil : city.tier.rawValue))
@@ -41,28 +41,28 @@ public struct EstimationUnit: Sendable, Equatable {
 /// A unit's relative real growth in the panel: r_u,t = g_u,t − ḡ_t, per cent a year, where
 /// g_u,t is the published real growth and ḡ_t = Σ_v w_v,t−1 g_v,t / Σ_v w_v,t−1 the mean over
 /// the units with a rate in year t, weighted by their GDP at current prices of year t − 1.
-public struct RelativeGrowth: Sendable, Equatable {
-    public var unit: String
+package struct RelativeGrowth: Sendable, Equatable {
+    package var unit: String
     /// Years with a relative growth, ascending.
-    public var years: [Int]
+    package var years: [Int]
     /// r_u,t, percentage points.
-    public var values: [Double]
+    package var values: [Double]
 
     /// Mean r̄_u, percentage points a year.
-    public var mean: Double { values.reduce(0, +) / Double(values.count) }
+    package var mean: Double { values.reduce(0, +) / Double(values.count) }
     /// Standard error of the mean, s_u/√T_u (sample standard deviation s_u), percentage points.
-    public var standardError: Double {
+    package var standardError: Double {
         values.count >= 2 ? Statistics.standardDeviation(values) / Double(values.count).squareRoot() : .nan
     }
 }
 
 /// Relative growth of each unit in a history panel.
-public enum HistoryMoments {
+package enum HistoryMoments {
     /// r_u,t for every unit and every year t in `years` in which the unit has a rate and the
     /// previous year's GDP, the mean ḡ_t taken over exactly those units. A year in which fewer
     /// than half of the units have a rate gives no relative growth (its mean would describe a
     /// different region).
-    public static func relativeGrowth(panel: HistoryPanel, units: [String], years: ClosedRange<Int>) -> [RelativeGrowth] {
+    package static func relativeGrowth(panel: HistoryPanel, units: [String], years: ClosedRange<Int>) -> [RelativeGrowth] {
         var series = units.map { RelativeGrowth(unit: $0, years: [], values: []) }
         for year in years {
             let rates = publishedRates(panel: panel, units: units, year: year)
@@ -77,7 +77,7 @@ public enum HistoryMoments {
 
     /// The region's growth in `year`, ḡ_t = Σ_v GDP_v,t−1 g_v,t / Σ_v GDP_v,t−1 over the units
     /// with a rate in t and GDP in t − 1, per cent; `nil` when no unit has both.
-    public static func regionGrowth(panel: HistoryPanel, units: [String], year: Int) -> Double? {
+    package static func regionGrowth(panel: HistoryPanel, units: [String], year: Int) -> Double? {
         regionGrowth(publishedRates(panel: panel, units: units, year: year))
     }
 
@@ -98,65 +98,65 @@ public enum HistoryMoments {
 }
 
 /// The estimated drift of one unit.
-public struct DriftEstimate: Sendable, Equatable {
-    public var unit: String
+package struct DriftEstimate: Sendable, Equatable {
+    package var unit: String
     /// Number of years of relative growth, T_u.
-    public var years: Int
+    package var years: Int
     /// Data moment r̄_u, percentage points a year.
-    public var rawMoment: Double
+    package var rawMoment: Double
     /// Its standard error s_u/√T_u.
-    public var rawStandardError: Double
+    package var rawStandardError: Double
     /// Weight w_u of the unit's own moment after shrinkage (1: not shrunk).
-    public var shrinkageWeight: Double
+    package var shrinkageWeight: Double
     /// The moment matched: w_u r̄_u + (1 − w_u) m̄_pool, percentage points a year.
-    public var moment: Double
+    package var moment: Double
     /// Standard error of the matched moment, √w_u · s_u/√T_u (posterior standard deviation
     /// of the normal–normal model behind the shrinkage).
-    public var momentStandardError: Double
+    package var momentStandardError: Double
     /// Drift d_u, log points a year.
-    public var drift: Double
+    package var drift: Double
     /// Standard error of d_u: the moment's standard error over the model's response
     /// ∂r_u/∂d_u (delta method).
-    public var standardError: Double
+    package var standardError: Double
     /// ∂r_u/∂d_u of the model at the estimate, percentage points of relative growth per log
     /// point of drift.
-    public var response: Double
+    package var response: Double
     /// The model's mean relative growth at the estimate, percentage points a year.
-    public var modelMoment: Double
+    package var modelMoment: Double
 }
 
 /// Everything `DriftEstimator.estimate` finds.
-public struct DriftEstimation: Sendable {
-    public var units: [DriftEstimate]
+package struct DriftEstimation: Sendable {
+    package var units: [DriftEstimate]
     /// The drift of every roster city (a group's members get the group's), log points a year.
-    public var driftByCity: [String: Double]
+    package var driftByCity: [String: Double]
     /// Shrinkage pools: τ² (between-unit variance of the true moments), pp².
-    public var poolVariance: [String: Double]
+    package var poolVariance: [String: Double]
     /// Pooled standard deviation of the yearly residuals r_u,t − r̄_u, percentage points.
-    public var residualSD: Double
+    package var residualSD: Double
     /// σ_A implied by `residualSD`: residualSD / mean response (log points).
-    public var productivityShockSD: Double
+    package var productivityShockSD: Double
     /// First-order autocorrelation of the residuals (pooled OLS of e_u,t on e_u,t−1), and its
     /// standard error; the model's random-walk productivity has i.i.d. growth, ρ = 0.
-    public var residualAutocorrelation: Double
-    public var residualAutocorrelationSE: Double
+    package var residualAutocorrelation: Double
+    package var residualAutocorrelationSE: Double
     /// Iterations of the moment matching, and the largest remaining |model − data| moment gap
     /// after removing the common component the normalisation leaves unmatched, pp.
-    public var iterations: Int
-    public var largestGap: Double
+    package var iterations: Int
+    package var largestGap: Double
     /// Covariance of the drifts, units × units row-major, log points²: J⁺ diag(se²) J⁺ᵀ with J
     /// the model's Jacobian ∂r̄/∂d and se the matched moments' standard errors (delta
     /// method; the moments of different units are taken as independent).
-    public var covariance: [Double]
+    package var covariance: [Double]
     /// Yearly residuals by unit: (year, r_u,t, r_u,t − r̄_u).
-    public var residuals: [String: [(year: Int, relativeGrowth: Double, residual: Double)]]
+    package var residuals: [String: [(year: Int, relativeGrowth: Double, residual: Double)]]
 }
 
 /// Why an estimation could not be done; names the unit or the step.
-public struct EstimationError: Error, CustomStringConvertible, Sendable, Equatable {
-    public var message: String
-    public init(message: String) { self.message = message }
-    public var description: String { message }
+package struct EstimationError: Error, CustomStringConvertible, Sendable, Equatable {
+    package var message: String
+    package init(message: String) { self.message = message }
+    package var description: String { message }
 }
 
 /// Estimates per-city productivity drifts by matching the model's relative growth to the
@@ -172,13 +172,13 @@ public struct EstimationError: Error, CustomStringConvertible, Sendable, Equatab
 /// drifts changes no relative growth, so J is singular along it), solved by SVD least
 /// squares (`gsl_multifit_linear`), no step longer than `maxStep`, J measured again every
 /// six steps. Standard errors by the delta method: Cov(d) = J⁺ diag(se_m²) J⁺ᵀ.
-public enum DriftEstimator {
+package enum DriftEstimator {
     /// - Parameters:
     ///   - moments: the panel's relative growth per unit (`HistoryMoments.relativeGrowth`),
     ///     in the order of `units`; a unit needs at least 2 years.
     ///   - horizon: ticks of the model over which its mean relative growth is taken.
     ///   - tolerance: iteration stops when no drift changes by more than this, log points.
-    public static func estimate(
+    package static func estimate(
         setup: SimulationSetup, parameters: ModelParameters, units: [EstimationUnit], moments: [RelativeGrowth],
         horizon: Int = 10, tolerance: Double = 1e-9, maxIterations: Int = 200, jacobianStep: Double = 1e-3, maxStep: Double = 0.01
     ) throws -> DriftEstimation {
@@ -349,7 +349,7 @@ public enum DriftEstimator {
     /// governments' instruments fixed at their base-year values (the tournament moves
     /// subsidies by rank, a step function of the drifts that no derivative-based matching can
     /// follow), and unit u's drift `drift[u]` given to each of its members.
-    public static func meanRelativeGrowth(
+    package static func meanRelativeGrowth(
         setup: SimulationSetup, parameters base: ModelParameters, units: [EstimationUnit], drift: [Double], horizon: Int
     ) throws -> [Double] {
         var parameters = base

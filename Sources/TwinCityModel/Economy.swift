@@ -48,7 +48,7 @@ public struct EconomyStructure: Sendable {
     }
 
     /// Builds the structure with iceberg costs τ_ij^s = exp(κ_s t_ij) from travel times.
-    public init(
+    package init(
         cityIDs: [String], sectors: [Sector], expenditureShares: [Double], housingShare: Double,
         agglomeration: Double, travelTimes: [Double]
     ) {
@@ -69,7 +69,7 @@ public struct EconomyStructure: Sendable {
 
     /// Builds the structure from explicit iceberg cost matrices τ^s (≥ 1), one per sector;
     /// used by the two-city core–periphery model whose T is a parameter, not a travel time.
-    public init(
+    package init(
         cityIDs: [String], sectors: [Sector], expenditureShares: [Double], housingShare: Double,
         agglomeration: Double, icebergCosts: [[Double]]
     ) {
@@ -90,7 +90,7 @@ public struct EconomyStructure: Sendable {
     }
 
     /// Replaces the travel times (a transport policy) and recomputes the trade weights.
-    public mutating func setTravelTimes(_ times: [Double]) {
+    package mutating func setTravelTimes(_ times: [Double]) {
         precondition(times.count == travelTimes.count)
         travelTimes = times
         tradeWeights = sectors.map { Self.weights(sector: $0, travelTimes: times) }
@@ -136,7 +136,7 @@ public struct EconomyState: Sendable, Equatable {
     /// outside the region: not part of the zero-sum `transfers`).
     public var centralTransfers: [Double]
 
-    public init(
+    package init(
         urbanPopulation: [Double], ruralPopulation: [Double], capital: [Double],
         productivity: [Double], ruralProductivity: [Double], housing: [Double],
         publicServices: [Double], transfers: [Double], amenity: [Double], exports: [Double]? = nil,

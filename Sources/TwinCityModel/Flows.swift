@@ -33,7 +33,7 @@ public struct TickFlows: Sendable {
     public var depreciation: [Double]
 
     /// Row sums (outflows) and column sums (inflows) of an N×N matrix.
-    public static func margins(_ matrix: [Double], cities n: Int) -> (out: [Double], in: [Double]) {
+    package static func margins(_ matrix: [Double], cities n: Int) -> (out: [Double], in: [Double]) {
         var out = [Double](repeating: 0, count: n)
         var into = [Double](repeating: 0, count: n)
         matrix.withUnsafeBufferPointer { m in
@@ -371,14 +371,14 @@ public final class FlowIntegrator {
     /// urban population `urbanPopulation` with the current migration costs
     /// (`Migration.stayProbability`); 1 under the replicator rule, which has no destination
     /// choice.
-    public func stayProbabilities(utility: [Double], urbanPopulation: [Double]) -> [Double] {
+    package func stayProbabilities(utility: [Double], urbanPopulation: [Double]) -> [Double] {
         guard parameters.migrationRule == .logit else { return Array(repeating: 1, count: n) }
         let migration = system.migration
         return migration.stayProbability(delta: migration.delta(utility: utility, urbanPopulation: urbanPopulation))
     }
 
     /// Replaces the migration costs (after a change of the network or of registration barriers).
-    public func setMigration(_ migration: Migration) { system.migration = migration }
+    package func setMigration(_ migration: Migration) { system.migration = migration }
 
     /// Sets the frozen coefficients from the tick's equilibrium and the agents' instruments,
     /// integrates over `dt` years, updates `state` in place and returns what moved.

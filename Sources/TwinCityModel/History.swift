@@ -4,23 +4,23 @@ import Foundation
 
 /// One unit-year of the history panel. A value that was not published is `nil`: nothing is
 /// interpolated, smoothed or derived from neighbouring years.
-public struct HistoryObservation: Sendable, Equatable {
+package struct HistoryObservation: Sendable, Equatable {
     /// Roster id of the unit.
-    public var city: String
+    package var city: String
     /// Calendar year.
-    public var year: Int
+    package var year: Int
     /// GDP at current prices, 亿元 (10^8 CNY).
-    public var gdpCurrent: Double?
+    package var gdpCurrent: Double?
     /// Published real growth over the previous year at comparable prices, per cent.
-    public var realGrowthPercent: Double?
+    package var realGrowthPercent: Double?
     /// Year-end resident population (census count in census years), 10^4 persons.
-    public var population: Double?
+    package var population: Double?
     /// Release the GDP value belongs to (e.g. `revised_census_2018`), when stated.
-    public var gdpVintage: String?
+    package var gdpVintage: String?
     /// Release the population value belongs to (e.g. `census_2020`), when stated.
-    public var populationVintage: String?
+    package var populationVintage: String?
 
-    public init(
+    package init(
         city: String, year: Int, gdpCurrent: Double? = nil, realGrowthPercent: Double? = nil,
         population: Double? = nil, gdpVintage: String? = nil, populationVintage: String? = nil
     ) {
@@ -35,44 +35,44 @@ public struct HistoryObservation: Sendable, Equatable {
 }
 
 /// One year of a city's real GDP index.
-public struct RealGDPIndexPoint: Sendable, Equatable {
+package struct RealGDPIndexPoint: Sendable, Equatable {
     /// Calendar year.
-    public var year: Int
+    package var year: Int
     /// Index, 100 in the first year of its segment: I_t = I_(t−1) · (1 + g_t / 100).
-    public var index: Double
+    package var index: Double
     /// 0-based number of the chained segment; a new segment starts after every year whose
     /// published growth rate is missing, and indices of different segments are not comparable.
-    public var segment: Int
+    package var segment: Int
     /// First year of the segment (where the index is 100).
-    public var baseYear: Int
+    package var baseYear: Int
     /// Real GDP at the prices of `baseYear`, 亿元: GDP_base · I_t / 100, when the base
     /// year's current-price GDP is known.
-    public var gdpAtBasePrices: Double?
+    package var gdpAtBasePrices: Double?
 }
 
 /// Why a history panel was refused by the model (as opposed to a malformed file).
-public struct HistoryError: Error, CustomStringConvertible, Sendable, Equatable {
-    public var message: String
-    public init(message: String) { self.message = message }
-    public var description: String { message }
+package struct HistoryError: Error, CustomStringConvertible, Sendable, Equatable {
+    package var message: String
+    package init(message: String) { self.message = message }
+    package var description: String { message }
 }
 
 /// The city panel, 2010–2022, indexed by roster city and year.
-public struct HistoryPanel: Sendable {
+package struct HistoryPanel: Sendable {
     /// First year the panel may hold.
-    public static let firstYear = 2010
+    package static let firstYear = 2010
     /// Last year the panel may hold: later statistics are kept out of the repository for
     /// out-of-sample validation and are never read.
-    public static let lastYear = 2022
+    package static let lastYear = 2022
 
     /// Roster order of the units.
-    public let cityIDs: [String]
+    package let cityIDs: [String]
     /// Observations by city, then year.
     private let byCity: [String: [Int: HistoryObservation]]
 
     /// Builds a panel; `cityIDs` gives the order, every observation must name one of them,
     /// lie in `firstYear...lastYear` and be unique per city-year.
-    public init(cityIDs: [String], observations: [HistoryObservation]) throws {
+    package init(cityIDs: [String], observations: [HistoryObservation]) throws {
         let known = Set(cityIDs)
         var byCity: [String: [Int: HistoryObservation]] = [:]
         for observation in observations {
@@ -92,17 +92,17 @@ public struct HistoryPanel: Sendable {
     }
 
     /// The observation of a city-year, `nil` when the panel has no row for it.
-    public func observation(city: String, year: Int) -> HistoryObservation? {
+    package func observation(city: String, year: Int) -> HistoryObservation? {
         byCity[city]?[year]
     }
 
     /// Years with at least one row, ascending.
-    public var years: [Int] {
+    package var years: [Int] {
         Set(byCity.values.flatMap(\.keys)).sorted()
     }
 
     /// Years in which every unit of the roster has GDP at current prices.
-    public var yearsWithCompleteGDP: [Int] {
+    package var yearsWithCompleteGDP: [Int] {
         years.filter { year in cityIDs.allSatisfy { observation(city: $0, year: year)?.gdpCurrent != nil } }
     }
 
@@ -117,7 +117,7 @@ public struct HistoryPanel: Sendable {
     /// so 2010–2012 and 2013–2022 are separate segments. A rate is read as the growth of the
     /// year's own territory; the 2016 move of Jianyang to Chengdu does not break the chain,
     /// because the published 2016 rates compare 2016 with 2015 on the 2016 boundary.
-    public func realGDPIndex(city: String) -> [RealGDPIndexPoint] {
+    package func realGDPIndex(city: String) -> [RealGDPIndexPoint] {
         guard let rows = byCity[city] else { return [] }
         var points: [RealGDPIndexPoint] = []
         var segment = -1

@@ -34,14 +34,14 @@ public struct Migration: Sendable {
 
     /// The registration wedge of entering each city: `hukou_barrier` where the urban
     /// population is at least `hukou_threshold`, `small_city_hukou_barrier` elsewhere.
-    public static func entryBarriers(urbanPopulation: [Double], parameters: ModelParameters) -> [Double] {
+    package static func entryBarriers(urbanPopulation: [Double], parameters: ModelParameters) -> [Double] {
         urbanPopulation.map { $0 >= parameters.hukouThreshold ? parameters.hukouBarrier : parameters.smallCityHukouBarrier }
     }
 
     /// `barrierScale[i*N+j]` multiplies the registration barriers of the move i→j (policies
     /// that ease registration set it below 1); `entryBarriers` gives b_j (nil: `hukou_barrier`
     /// for every city).
-    public init(travelTimes: [Double], provinces: [String], parameters: ModelParameters, barrierScale: [Double], entryBarriers: [Double]? = nil) {
+    package init(travelTimes: [Double], provinces: [String], parameters: ModelParameters, barrierScale: [Double], entryBarriers: [Double]? = nil) {
         let n = provinces.count
         self.n = n
         self.rate = parameters.migrationRate
@@ -91,25 +91,25 @@ public struct Migration: Sendable {
     }
 
     /// `e^(δ − max δ)` and the denominators `D_i = Σ_k W_ik e^(δ_k − max δ)`.
-    public func choiceWeights(delta: [Double]) -> (attraction: [Double], denominators: [Double]) {
+    package func choiceWeights(delta: [Double]) -> (attraction: [Double], denominators: [Double]) {
         let top = delta.max() ?? 0
         let attraction = delta.map { Foundation.exp($0 - top) }
         return (attraction, product(attraction))
     }
 
     /// The choice index δ_j = θ ln V_j + λ ln L_j.
-    public func delta(utility: [Double], urbanPopulation: [Double]) -> [Double] {
+    package func delta(utility: [Double], urbanPopulation: [Double]) -> [Double] {
         (0..<n).map { elasticity * Foundation.log(utility[$0]) + sizeElasticity * Foundation.log(urbanPopulation[$0]) }
     }
 
     /// Movers a year from each city: ν L_i + u R_i.
-    public func movers(urbanPopulation: [Double], ruralPopulation: [Double]) -> [Double] {
+    package func movers(urbanPopulation: [Double], ruralPopulation: [Double]) -> [Double] {
         (0..<n).map { rate * urbanPopulation[$0] + ruralRate * ruralPopulation[$0] }
     }
 
     /// Expected utility (inclusive value) of a mover from each city, `ln Σ_k W_ik e^δ_k`, in
     /// logit units: it rises whenever a cost of moving falls.
-    public func inclusiveValue(delta: [Double]) -> [Double] {
+    package func inclusiveValue(delta: [Double]) -> [Double] {
         let denominators = choiceWeights(delta: delta).denominators
         let top = delta.max() ?? 0
         return denominators.map { Foundation.log($0) + top }
@@ -119,19 +119,19 @@ public struct Migration: Sendable {
     /// (W_ii = 1): with `c_ii = 0` the inclusive value is `δ_i − ln π_ii`, so the value of the
     /// choice beyond staying put, in log real utility, is `(λ ln L_i − ln π_ii) / θ`
     /// (docs/MODEL.md §4.1).
-    public func stayProbability(delta: [Double]) -> [Double] {
+    package func stayProbability(delta: [Double]) -> [Double] {
         let (attraction, denominators) = choiceWeights(delta: delta)
         return (0..<n).map { accessibility[$0 * n + $0] * attraction[$0] / denominators[$0] }
     }
 
     /// Yearly arrivals in each city's urban area (staying included) at choice index δ.
-    public func inflows(delta: [Double], urbanPopulation: [Double], ruralPopulation: [Double]) -> [Double] {
+    package func inflows(delta: [Double], urbanPopulation: [Double], ruralPopulation: [Double]) -> [Double] {
         let (attraction, denominators) = choiceWeights(delta: delta)
         return inflows(attraction: attraction, denominators: denominators, movers: movers(urbanPopulation: urbanPopulation, ruralPopulation: ruralPopulation))
     }
 
     /// Arrivals with frozen choice weights: linear in the movers, as in the flow integration.
-    public func inflows(attraction: [Double], denominators: [Double], movers: [Double]) -> [Double] {
+    package func inflows(attraction: [Double], denominators: [Double], movers: [Double]) -> [Double] {
         let ratio = (0..<n).map { movers[$0] / denominators[$0] }
         let through = product(transpose: true, ratio)
         return (0..<n).map { attraction[$0] * through[$0] }
@@ -139,7 +139,7 @@ public struct Migration: Sendable {
 
     /// Choice probability π_ij with frozen weights.
     @inline(__always)
-    public func probability(from i: Int, to j: Int, attraction: [Double], denominators: [Double]) -> Double {
+    package func probability(from i: Int, to j: Int, attraction: [Double], denominators: [Double]) -> Double {
         accessibility[i * n + j] * attraction[j] / denominators[i]
     }
 }

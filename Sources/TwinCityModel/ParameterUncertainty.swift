@@ -22,17 +22,17 @@ public struct EstimatedDrift: Sendable, Equatable {
     }
 }
 
-public enum ParameterUncertainty {
+package enum ParameterUncertainty {
     /// Stream of a replication's seed the draws come from: `RandomGenerator.streamSeed(master:
     /// seed, index: streamIndex)`, far above the indices 0..<N of the cities' shock streams, so
     /// drawing parameters shifts no shock.
-    public static let streamIndex: UInt64 = 1 << 40
+    package static let streamIndex: UInt64 = 1 << 40
 
     /// d = d̂ + L z, z standard normal (`gsl_ran_gaussian`, one per unit in the order given)
     /// from the generator of `streamIndex` of `seed`, with L L^T = `covariance` (the units'
     /// covariance, row-major) when given, else L = diag(se): independent draws. Each member
     /// city of a unit gets the unit's draw; draws are kept inside the admissible [−0.5, 0.5].
-    public static func drawDrifts(_ units: [EstimatedDrift], seed: UInt64, covariance: [Double]? = nil) -> [String: Double] {
+    package static func drawDrifts(_ units: [EstimatedDrift], seed: UInt64, covariance: [Double]? = nil) -> [String: Double] {
         DriftDistribution(units: units, covariance: covariance).draw(seed: seed)
     }
 
@@ -62,15 +62,15 @@ public enum ParameterUncertainty {
 
 /// The sampling distribution of a set of estimated drifts, factored once so that every
 /// replication's draw costs one matrix–vector product.
-public struct DriftDistribution: Sendable {
-    public let units: [EstimatedDrift]
+package struct DriftDistribution: Sendable {
+    package let units: [EstimatedDrift]
     /// L, lower triangular, units × units row-major: the Cholesky factor of the covariance, or
     /// diag(se) without one.
     let factor: [Double]
 
     /// `covariance` (row-major, in the order of `units`) is used when it has one entry per
     /// pair of units; otherwise the draws are independent with the units' standard errors.
-    public init(units: [EstimatedDrift], covariance: [Double]?) {
+    package init(units: [EstimatedDrift], covariance: [Double]?) {
         self.units = units
         let n = units.count
         if let covariance, covariance.count == n * n {
@@ -83,7 +83,7 @@ public struct DriftDistribution: Sendable {
     }
 
     /// One draw, by roster city (see `ParameterUncertainty.drawDrifts`).
-    public func draw(seed: UInt64) -> [String: Double] {
+    package func draw(seed: UInt64) -> [String: Double] {
         let generator = RandomGenerator(master: seed, stream: ParameterUncertainty.streamIndex)
         let n = units.count
         let z = units.map { _ in generator.gaussian() }

@@ -42,7 +42,7 @@ public struct ParameterError: Error, CustomStringConvertible, Sendable, Equatabl
     public var description: String { "parameter '\(parameter)': \(message)" }
 
     /// An error about `parameter` (its scenario name or key path), with a sentence saying why.
-    public init(parameter: String, message: String) {
+    package init(parameter: String, message: String) {
         self.parameter = parameter
         self.message = message
     }

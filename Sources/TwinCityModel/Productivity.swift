@@ -13,19 +13,19 @@ import TwinCityGSL
 /// pull a leader down. ε_i^s are standard normal draws from city i's own generator, seeded
 /// `RandomGenerator.streamSeed(master: seed, index: i)`, drawn in sector order each tick —
 /// so results do not depend on thread count or evaluation order.
-public final class ProductivityProcess {
+package final class ProductivityProcess {
     let n: Int
     let sCount: Int
     let parameters: ModelParameters
     /// Spillover weights ω_ij, N×N row-major, zero diagonal, rows summing to 1.
-    public private(set) var weights: [Double]
+    package private(set) var weights: [Double]
     /// The streams `advance(_:dt:boost:)` draws from (a simulation passes its state's own).
     let ownStreams: ShockStreams
     /// Relative drift d_i of each city, log points per year.
-    public let drift: [Double]
+    package let drift: [Double]
 
     /// `drift` gives d_i per city in roster order (nil: all 0).
-    public init(
+    package init(
         cities n: Int, sectors sCount: Int, travelTimes: [Double], parameters: ModelParameters, seed: UInt64,
         drift: [Double]? = nil
     ) {
@@ -39,7 +39,7 @@ public final class ProductivityProcess {
     }
 
     /// Recomputes the spillover weights after travel times change.
-    public func setTravelTimes(_ travelTimes: [Double]) {
+    package func setTravelTimes(_ travelTimes: [Double]) {
         weights = Self.spilloverWeights(travelTimes: travelTimes, cities: n, decayHours: parameters.spilloverDecayHours)
     }
 
@@ -58,7 +58,7 @@ public final class ProductivityProcess {
 
     /// Advances `productivity` (by variety `i*S + s`) over dt years. `boost` adds a yearly
     /// log growth per variety (innovation hubs).
-    public func advance(_ productivity: inout [Double], dt: Double, boost: [Double]? = nil) {
+    package func advance(_ productivity: inout [Double], dt: Double, boost: [Double]? = nil) {
         advance(&productivity, dt: dt, boost: boost, shocks: ownStreams)
     }
 

@@ -13,7 +13,7 @@ import TwinCityGSL
 ///   - master: The scenario's `[run].seed` (or `--seed`), dimensionless.
 ///   - replication: Index of the replication, ≥ 0.
 /// - Returns: The seed to put in `SimulationSettings.seed` for that replication.
-public func replicationSeed(master: UInt64, replication: Int) -> UInt64 {
+package func replicationSeed(master: UInt64, replication: Int) -> UInt64 {
     precondition(replication >= 0, "replication index must be non-negative, got \(replication)")
     return RandomGenerator.streamSeed(master: master, index: UInt64(replication))
 }
@@ -26,21 +26,21 @@ public func replicationSeed(master: UInt64, replication: Int) -> UInt64 {
 /// q(f) = (1 − δ)·x₍ᵢ₎ + δ·x₍ᵢ₊₁₎ with i = ⌊(n − 1)·f⌋, δ = (n − 1)·f − i (0-based order
 /// statistics), so the 5–95 % band of 20 replications runs from between the 1st and 2nd
 /// smallest to between the 19th and 20th.
-public struct ReplicationSummary: Sendable, Equatable {
+package struct ReplicationSummary: Sendable, Equatable {
     /// Arithmetic mean, in the variable's unit.
-    public var mean: Double
+    package var mean: Double
     /// Sample standard deviation (n − 1 denominator), in the variable's unit; NaN for one value,
     /// where it is not defined.
-    public var standardDeviation: Double
+    package var standardDeviation: Double
     /// 5th percentile, in the variable's unit.
-    public var p05: Double
+    package var p05: Double
     /// Median, in the variable's unit.
-    public var p50: Double
+    package var p50: Double
     /// 95th percentile, in the variable's unit.
-    public var p95: Double
+    package var p95: Double
 
     /// Summarises `values` (one per replication, in any order; finite, at least one).
-    public init(_ values: [Double]) {
+    package init(_ values: [Double]) {
         precondition(!values.isEmpty, "a summary needs at least one replication")
         precondition(values.allSatisfy(\.isFinite), "replication values must be finite")
         mean = Statistics.mean(values)

@@ -146,12 +146,12 @@ public struct ConservationReport: Sendable, Equatable {
     }
 
     /// Relative error allowed for the identities that hold by construction.
-    public static let exactTolerance = 1e-9
+    package static let exactTolerance = 1e-9
 
     /// Throws a `SimulationError` naming the tick, the year and the identity when an identity
     /// that holds by construction is off by `exactTolerance` or more, the external account by
     /// `externalTolerance` or more, or any of them is not a number (which `max` would drop).
-    public func check(tick: Int, year: Double, externalTolerance: Double) throws {
+    package func check(tick: Int, year: Double, externalTolerance: Double) throws {
         let identities: [(String, Double, Double)] = [
             ("population", population, Self.exactTolerance), ("migration", migration, Self.exactTolerance),
             ("capital", capital, Self.exactTolerance), ("industry", industry, Self.exactTolerance),
@@ -535,7 +535,7 @@ public final class Simulation {
     /// capital against the closed-form solution of their summed equations, OD margins, money
     /// (investment = saving + fund, transfers against the fund, absorption = GDP + transfers
     /// + fund) and the account with the rest of China.
-    public static func conservation(
+    package static func conservation(
         before: EconomyState, after: EconomyState, flows: TickFlows,
         equilibrium eq: Equilibrium, fund: Double, outsideFunding: Double, parameters p: ModelParameters, dt: Double
     ) -> ConservationReport {

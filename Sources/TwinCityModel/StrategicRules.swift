@@ -28,29 +28,29 @@ import TwinCityGSL
 /// net of the subsidies it pays on it, less the tax base it loses to relocation and the cost
 /// of retaining it. The region's joint objective counts relocation between its cities as the
 /// transfer it is: `J = Σ_i [P π_i (v − sub_i) − ½ c_e K_i e_i²]`.
-public struct GovernmentGame: Sendable, Equatable {
+package struct GovernmentGame: Sendable, Equatable {
     /// The pool of arriving capital P, 亿元 per year.
-    public var pool: Double
+    package var pool: Double
     /// Base logit weight a_i of each city, 亿元 per year (any common scale).
-    public var baseWeight: [Double]
+    package var baseWeight: [Double]
     /// θ_K.
-    public var elasticity: Double
+    package var elasticity: Double
     /// Value v of a yuan of capital to the government where it is installed, 亿元 per 亿元.
-    public var value: Double
+    package var value: Double
     /// Capital K_i, 亿元.
-    public var capital: [Double]
+    package var capital: [Double]
     /// Share λ⁰_i of capital lost to relocation each year without retention effort, per year.
-    public var lossShare: [Double]
+    package var lossShare: [Double]
     /// ḡ, log return points.
-    public var retentionScale: Double
+    package var retentionScale: Double
     /// c_e, per year per (log point)².
-    public var retentionCost: Double
+    package var retentionCost: Double
     /// Largest subsidy of each city (max_subsidy, and the budget limit).
-    public var subsidyLimit: [Double]
+    package var subsidyLimit: [Double]
     /// Largest retention effort, log return points.
-    public var retentionLimit: Double
+    package var retentionLimit: Double
 
-    public init(
+    package init(
         pool: Double, baseWeight: [Double], elasticity: Double, value: Double, capital: [Double],
         lossShare: [Double], retentionScale: Double, retentionCost: Double, subsidyLimit: [Double], retentionLimit: Double
     ) {
@@ -66,10 +66,10 @@ public struct GovernmentGame: Sendable, Equatable {
         self.retentionLimit = retentionLimit
     }
 
-    public var cityCount: Int { baseWeight.count }
+    package var cityCount: Int { baseWeight.count }
 
     /// The game governments face after an interval, from what they observed.
-    public init(agents: [CityAgent], observation: AgentObservation, parameters p: ModelParameters) {
+    package init(agents: [CityAgent], observation: AgentObservation, parameters p: ModelParameters) {
         let n = agents.count
         let theta = p.returnElasticity
         var weights = [Double](repeating: 0, count: n)
@@ -91,7 +91,7 @@ public struct GovernmentGame: Sendable, Equatable {
     }
 
     /// π_i at the subsidies `subsidy`, with city i's own replaced by `own` when given.
-    public func share(_ i: Int, _ subsidy: [Double], own: Double? = nil) -> Double {
+    package func share(_ i: Int, _ subsidy: [Double], own: Double? = nil) -> Double {
         var total = 0.0
         var mine = 0.0
         for j in 0..<cityCount {
@@ -104,78 +104,78 @@ public struct GovernmentGame: Sendable, Equatable {
     }
 
     /// P π_i (v − sub_i): the tax base attracted net of the subsidies paid on it, 亿元 per year.
-    public func attractionPayoff(_ i: Int, _ subsidy: [Double], own: Double? = nil) -> Double {
+    package func attractionPayoff(_ i: Int, _ subsidy: [Double], own: Double? = nil) -> Double {
         pool * share(i, subsidy, own: own) * (value - (own ?? subsidy[i]))
     }
 
     /// −v K_i λ⁰_i e^{−e/ḡ} − ½ c_e K_i e²: tax base lost to relocation and the cost of
     /// retention, 亿元 per year.
-    public func retentionPayoff(_ i: Int, _ effort: Double) -> Double {
+    package func retentionPayoff(_ i: Int, _ effort: Double) -> Double {
         -value * capital[i] * lossShare[i] * Foundation.exp(-effort / retentionScale) - retentionCostOf(i, effort)
     }
 
     /// ½ c_e K_i e², 亿元 per year.
-    public func retentionCostOf(_ i: Int, _ effort: Double) -> Double { 0.5 * retentionCost * capital[i] * effort * effort }
+    package func retentionCostOf(_ i: Int, _ effort: Double) -> Double { 0.5 * retentionCost * capital[i] * effort * effort }
 
     /// W_i, 亿元 per year.
-    public func payoff(_ i: Int, subsidy: [Double], retention: [Double]) -> Double {
+    package func payoff(_ i: Int, subsidy: [Double], retention: [Double]) -> Double {
         attractionPayoff(i, subsidy) + retentionPayoff(i, retention[i])
     }
 
     /// J = Σ_i [P π_i (v − sub_i) − ½ c_e K_i e_i²], 亿元 per year.
-    public func joint(subsidy: [Double], retention: [Double]) -> Double {
+    package func joint(subsidy: [Double], retention: [Double]) -> Double {
         (0..<cityCount).reduce(0.0) { $0 + attractionPayoff($1, subsidy) - retentionCostOf($1, retention[$1]) }
     }
 }
 
 /// Why a strategic decision could not be taken: names the city whose instrument still moved
 /// most in the last round, and by how much.
-public struct DecisionFailure: Error, CustomStringConvertible, Sendable, Equatable {
+package struct DecisionFailure: Error, CustomStringConvertible, Sendable, Equatable {
     /// Index of the city.
-    public var city: Int
-    public var rounds: Int
+    package var city: Int
+    package var rounds: Int
     /// Largest change of an instrument in the last round.
-    public var lastChange: Double
-    public var message: String
+    package var lastChange: Double
+    package var message: String
 
-    public var description: String {
+    package var description: String {
         "\(message) after \(rounds) rounds (last change \(String(format: "%.3g", lastChange)))"
     }
 }
 
 /// Instruments and how their search went.
-public struct StrategicOutcome: Sendable, Equatable {
-    public var subsidy: [Double]
-    public var retention: [Double]
+package struct StrategicOutcome: Sendable, Equatable {
+    package var subsidy: [Double]
+    package var retention: [Double]
     /// Rounds of best responses (Nash) or of coordinate sweeps (planner).
-    public var rounds: Int
+    package var rounds: Int
     /// Largest change of an instrument in the last round.
-    public var lastChange: Double
+    package var lastChange: Double
 }
 
 extension GovernmentGame {
     /// Rounds of best responses allowed before a decision fails.
-    public static let maxRounds = 200
+    package static let maxRounds = 200
     /// Largest change of any instrument in a round at which the search has converged: ten
     /// times the accuracy of a best response (`Minimization.maximize`, whose bracket is at
     /// most 1e-8 + 5e-8·|x| wide).
-    public static let tolerance = 1e-7
+    package static let tolerance = 1e-7
 
     /// City i's best subsidy against the others' `subsidy`, by Brent's method on its payoff.
-    public func bestSubsidy(_ i: Int, against subsidy: [Double]) throws -> Double {
+    package func bestSubsidy(_ i: Int, against subsidy: [Double]) throws -> Double {
         try Minimization.maximize(lower: 0, upper: subsidyLimit[i]) { s in
             attractionPayoff(i, subsidy, own: s)
         }
     }
 
     /// City i's best retention effort (it does not depend on the others' instruments).
-    public func bestRetention(_ i: Int) throws -> Double {
+    package func bestRetention(_ i: Int) throws -> Double {
         try Minimization.maximize(lower: 0, upper: retentionLimit) { e in retentionPayoff(i, e) }
     }
 
     /// The Nash equilibrium: simultaneous best responses from `start` until no subsidy moves
     /// by more than `tolerance` in a round; retention efforts are each city's optimum.
-    public func nash(start: [Double], maxRounds: Int = GovernmentGame.maxRounds) throws -> StrategicOutcome {
+    package func nash(start: [Double], maxRounds: Int = GovernmentGame.maxRounds) throws -> StrategicOutcome {
         let n = cityCount
         var subsidy = zip(start, subsidyLimit).map { min(max($0, 0), $1) }
         let retention = try (0..<n).map { i in try Self.searching(i, round: 0, change: .infinity) { try bestRetention(i) } }
@@ -213,7 +213,7 @@ extension GovernmentGame {
     /// The regional planner's choice: coordinate ascent on the joint objective J, city by city
     /// in roster order, each instrument by Brent's method, until no instrument moves by more
     /// than `tolerance` in a sweep.
-    public func cooperative(start: [Double], retentionStart: [Double]) throws -> StrategicOutcome {
+    package func cooperative(start: [Double], retentionStart: [Double]) throws -> StrategicOutcome {
         let n = cityCount
         var subsidy = zip(start, subsidyLimit).map { min(max($0, 0), $1) }
         var retention = retentionStart.map { min(max($0, 0), retentionLimit) }
@@ -254,10 +254,10 @@ extension GovernmentGame {
 /// Every government plays its best response to the others' instruments until none gains by
 /// changing (MODEL.md §3.2): the Nash equilibrium of `GovernmentGame`, each tick, from the
 /// instruments in force.
-public struct NashRule: DecisionRule {
-    public init() {}
+package struct NashRule: DecisionRule {
+    package init() {}
 
-    public func decide(_ agents: inout [CityAgent], observation: AgentObservation, dt: Double, parameters: ModelParameters) throws {
+    package func decide(_ agents: inout [CityAgent], observation: AgentObservation, dt: Double, parameters: ModelParameters) throws {
         let game = GovernmentGame(agents: agents, observation: observation, parameters: parameters)
         let outcome = try game.nash(start: agents.map(\.subsidy))
         Self.install(outcome, in: &agents)
@@ -275,10 +275,10 @@ public struct NashRule: DecisionRule {
 
 /// A regional planner sets every government's instruments to maximise the joint objective
 /// of `GovernmentGame` (the decision's 「一盤棋」), each tick.
-public struct CooperativeRule: DecisionRule {
-    public init() {}
+package struct CooperativeRule: DecisionRule {
+    package init() {}
 
-    public func decide(_ agents: inout [CityAgent], observation: AgentObservation, dt: Double, parameters: ModelParameters) throws {
+    package func decide(_ agents: inout [CityAgent], observation: AgentObservation, dt: Double, parameters: ModelParameters) throws {
         let game = GovernmentGame(agents: agents, observation: observation, parameters: parameters)
         let outcome = try game.cooperative(start: agents.map(\.subsidy), retentionStart: agents.map(\.retention))
         NashRule.install(outcome, in: &agents)

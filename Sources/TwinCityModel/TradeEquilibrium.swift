@@ -204,7 +204,7 @@ public struct EquilibriumFailure: Error, CustomStringConvertible, Sendable {
 /// closed region (μ = 0, the core–periphery model) is pinned by rural income in numeraire
 /// units, and its agriculture market clears by Walras' law (`agricultureExcess`).
 public final class TradeEquilibrium {
-    public let structure: EconomyStructure
+    package let structure: EconomyStructure
     let n: Int
     let sCount: Int
     let beta: [Double]
@@ -258,7 +258,7 @@ public final class TradeEquilibrium {
     static let powellOffset = 16.0
 
     /// Number of Powell unknowns above which `.auto` uses the fixed point.
-    public static let powellLimit = 600
+    package static let powellLimit = 600
 
     /// A solver for `structure`. The saving and investment parameters (saving rate,
     /// residential share, home bias, return elasticity) are those handed to each `solve`.
@@ -306,7 +306,7 @@ public final class TradeEquilibrium {
     }
 
     /// True when every sector has β_s > 0, so the fixed-point solver applies.
-    public var fixedPointApplies: Bool { beta.allSatisfy { $0 > 0 } }
+    package var fixedPointApplies: Bool { beta.allSatisfy { $0 > 0 } }
 
     /// Solves the equilibrium for `state`, starting from `start` (the previous tick's
     /// prices and wages) when given, else from `initialGuess()`.
@@ -912,7 +912,7 @@ extension Equilibrium {
     /// Value of sector s's goods shipped from city i to city j, 亿元 per year:
     /// `X_ij^s = (p_i^s)^(1−σ_s) T_ij^s Z_j^s / Φ_j^s`, with Φ = P^(1−σ) and
     /// `Z_j^s = a_s C_j + b_s I_j` city j's spending on the sector.
-    public func trade(from i: Int, to j: Int, sector s: Int, structure: EconomyStructure) -> Double {
+    package func trade(from i: Int, to j: Int, sector s: Int, structure: EconomyStructure) -> Double {
         let sCount = structure.sectorCount
         let n = structure.cityCount
         let v = i * sCount + s

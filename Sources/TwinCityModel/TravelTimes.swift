@@ -30,7 +30,7 @@ public enum TravelTimes {
     /// - Network: trips may pass through other cities and links: exact shortest paths
     ///   (Floyd–Warshall) up to `fullNetworkLimit` cities, routing through link ends only
     ///   above it, so thousands of cities stay cheap.
-    public static func matrix(
+    package static func matrix(
         cities: [City], links: [TransportLink], parameters: ModelParameters
     ) -> [Double] {
         let n = cities.count
@@ -72,7 +72,7 @@ public enum TravelTimes {
 
     /// Rosters up to this size get exact shortest paths through every city (O(N³));
     /// larger ones route only through the ends of fast links (O(N²·h)).
-    public static let fullNetworkLimit = 1000
+    package static let fullNetworkLimit = 1000
 
     /// Floyd–Warshall over all cities: a trip may pass through other cities when that is
     /// faster (a mountain leg is then driven at mountain speed only where it lies in the

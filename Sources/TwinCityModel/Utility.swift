@@ -26,7 +26,7 @@ public enum Utility {
     /// `P_i = Π_s (P_i^s)^a_s · h_i^a_H`, with CES sector price indices `P_i^s` and rent per
     /// dwelling `h_i = a_H E_i / H_i` (numeraire units). Divided by its base-year value it is
     /// the consumer price index of the outputs (base year = 1).
-    public static func consumerPriceLevel(
+    package static func consumerPriceLevel(
         state: EconomyState, equilibrium: Equilibrium, structure: EconomyStructure
     ) -> [Double] {
         (0..<structure.cityCount).map { Foundation.exp(logConsumerPrice($0, state: state, equilibrium: equilibrium, structure: structure)) }

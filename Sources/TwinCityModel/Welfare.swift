@@ -4,27 +4,27 @@ import Foundation
 /// What the equivalent variation of one city needs from a run, year by year (the columns
 /// `wage`, `real_utility`, `public_services`, `population` and `urban_population` of
 /// cities.csv, docs/OUTPUTS.md).
-public struct WelfareSeries: Sendable, Equatable {
+package struct WelfareSeries: Sendable, Equatable {
     /// Recorded years, ascending.
-    public var years: [Double]
+    package var years: [Double]
     /// Wage w of an urban worker, yuan per year.
-    public var wage: [Double]
+    package var wage: [Double]
     /// Real utility V of an urban resident (index).
-    public var utility: [Double]
+    package var utility: [Double]
     /// Public-service stock G, 亿元.
-    public var publicServices: [Double]
+    package var publicServices: [Double]
     /// Residents N = L + R, 10⁴ persons.
-    public var population: [Double]
+    package var population: [Double]
     /// Urban residents L, 10⁴ persons (the weights of the region's figure).
-    public var urbanPopulation: [Double]
+    package var urbanPopulation: [Double]
     /// Amenity B of the city (the calibration's; constant over a run, 1 when not known).
-    public var amenity: [Double]
+    package var amenity: [Double]
     /// The value of the choice of where to live to a resident, beyond staying put, in log real
     /// utility (`Welfare.moverValue`); `nil` when the run does not record it, which leaves
     /// movers out of the welfare.
-    public var moverValue: [Double]?
+    package var moverValue: [Double]?
 
-    public init(years: [Double], wage: [Double], utility: [Double], publicServices: [Double], population: [Double],
+    package init(years: [Double], wage: [Double], utility: [Double], publicServices: [Double], population: [Double],
                 urbanPopulation: [Double], amenity: [Double]? = nil, moverValue: [Double]? = nil) {
         self.years = years
         self.wage = wage
@@ -96,7 +96,7 @@ public enum Welfare {
     /// The mover value `M = ν (λ ln L − ln π_ii) / θ` of each year, log real utility: ν the
     /// migration rate (per year), θ the migration elasticity, λ the destination size
     /// elasticity, L the urban population (10⁴ persons), π_ii the stay probability.
-    public static func moverValue(stayProbability: [Double], urbanPopulation: [Double], rate: Double, elasticity: Double, sizeElasticity: Double) -> [Double] {
+    package static func moverValue(stayProbability: [Double], urbanPopulation: [Double], rate: Double, elasticity: Double, sizeElasticity: Double) -> [Double] {
         zip(stayProbability, urbanPopulation).map { stay, population in
             rate * (sizeElasticity * Foundation.log(population) - Foundation.log(stay)) / elasticity
         }
@@ -104,7 +104,7 @@ public enum Welfare {
 
     /// One year's EV and its parts for one city: (total, income, prices, public services,
     /// amenities, mobility), yuan per resident per year.
-    public static func yearly(
+    package static func yearly(
         wage: (a: Double, b: Double), utility: (a: Double, b: Double), servicesPerResident: (a: Double, b: Double),
         amenity: (a: Double, b: Double), elasticity: (a: Double, b: Double), moverValue: (a: Double, b: Double) = (0, 0)
     ) -> [Double] {
@@ -124,7 +124,7 @@ public enum Welfare {
     /// The discounted EV of each city (in the order given) and of the region.
     ///
     /// `reference[i]` and `policy[i]` must record the same years; `elasticity` is η of each run.
-    public static func equivalentVariation(
+    package static func equivalentVariation(
         reference: [WelfareSeries], policy: [WelfareSeries], elasticity: (a: Double, b: Double),
         discountRate r: Double = defaultDiscountRate
     ) -> (cities: [EquivalentVariation], region: EquivalentVariation) {

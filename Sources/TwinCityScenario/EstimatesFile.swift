@@ -33,7 +33,7 @@ public struct Estimates: Sendable, Equatable {
 /// refused) and `[standard_error]` (the same keys, ≥ 0). The tables `[moments]`,
 /// `[fit]` and the string keys `history` and `method` describe the fit and are not read
 /// back. docs/SCENARIOS.md, "Estimates".
-public enum EstimatesFile {
+package enum EstimatesFile {
     static let topLevelKeys = ["schema", "kind", "history", "method", "through", "window", "horizon", "drift", "standard_error", "covariance", "moments", "fit"]
 
     /// `[covariance]`: one array per unit of the file's `[drift]` order. Used only when the
@@ -58,7 +58,7 @@ public enum EstimatesFile {
     }
 
     /// Reads `path` against `roster`; every problem is reported with file, line and key.
-    public static func read(_ path: String, roster: Roster) throws -> Estimates {
+    package static func read(_ path: String, roster: Roster) throws -> Estimates {
         let document = try TOMLDocument.read(path, what: "estimates file")
         let folder = URL(fileURLWithPath: path).absoluteURL.deletingLastPathComponent()
         var reader = TableReader(file: path, positions: document.locations(file: path, folder: folder))

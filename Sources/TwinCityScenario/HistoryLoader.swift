@@ -10,11 +10,11 @@ import TwinCityModel
 /// order; the source, vintage and note columns of seeds/history.csv are allowed. Units: GDP in
 /// 亿元 at current prices, growth in per cent over the previous year, population in 10^4
 /// persons. A value cell may be empty (not published); nothing is filled in.
-public enum HistoryLoader {
+package enum HistoryLoader {
     /// Columns the history file must have.
-    public static let requiredColumns = ["id", "year", "gdp_current", "gdp_real_growth_pct", "pop_resident_10k"]
+    package static let requiredColumns = ["id", "year", "gdp_current", "gdp_real_growth_pct", "pop_resident_10k"]
     /// Columns the history file may have.
-    public static let optionalColumns = [
+    package static let optionalColumns = [
         "gdp_current_source", "gdp_vintage", "gdp_real_growth_source", "pop_resident_source",
         "pop_vintage", "note",
     ]
@@ -26,7 +26,7 @@ public enum HistoryLoader {
     /// population ≥ 0 when given, growth above −100 %.
     ///
     /// - Throws: `InputError` for one problem, `InputErrors` for several (top to bottom).
-    public static func load(_ path: String, roster: Roster) throws -> HistoryPanel {
+    package static func load(_ path: String, roster: Roster) throws -> HistoryPanel {
         let table = CSVTable.read(file: path, required: requiredColumns, optional: optionalColumns)
         var errors = table.errors
         guard table.isReadable else {

@@ -36,7 +36,7 @@ public struct InputError: UserInputError, Equatable, Sendable {
     public var message: String
 
     /// Creates an error; `keyKind` says whether `key` names a CSV column or a key path.
-    public init(
+    package init(
         file: String, line: Int? = nil, column: Int? = nil,
         key: String? = nil, keyKind: KeyKind = .key, message: String
     ) {
@@ -67,7 +67,7 @@ public struct InputErrors: UserInputError, Equatable, Sendable {
     public var errors: [InputError]
 
     /// Wraps a list of errors.
-    public init(_ errors: [InputError]) {
+    package init(_ errors: [InputError]) {
         self.errors = errors
     }
 
@@ -78,7 +78,7 @@ public struct InputErrors: UserInputError, Equatable, Sendable {
 
     /// Throws nothing for an empty list, the single `InputError` for one, and `InputErrors`
     /// for more: the shape every loader in this module reports with.
-    public static func throwIfAny(_ errors: [InputError]) throws {
+    package static func throwIfAny(_ errors: [InputError]) throws {
         switch errors.count {
         case 0: return
         case 1: throw errors[0]

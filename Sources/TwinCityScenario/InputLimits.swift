@@ -10,18 +10,18 @@ import Foundation
 /// build, 2 cores): 1.18 ms a tick at 22 cities, 6.29 ms at 200 and 700 ms at 3000 (time per
 /// tick growing as N^1.74 above 200 cities), and a peak of about 150 bytes per pair of
 /// cities for three sectors (1345 MiB at 3000 cities). They are lower bounds, not promises.
-public enum InputLimits {
+package enum InputLimits {
     /// Most ticks a run may have: ((end − start) / dt) + 1 ≤ 1001 records. A thousand years
     /// of yearly ticks, or 250 of quarterly ones, is far past any horizon the calibration to
     /// 2020 speaks for.
-    public static let maximumTicks = 1000
+    package static let maximumTicks = 1000
     /// Most cities × sectors a scenario may have: 3000 cities (the largest roster measured in
     /// Benchmarks/RESULTS.md) with the three default sectors.
-    public static let maximumCitySectors = 9000
+    package static let maximumCitySectors = 9000
     /// Most runs (points × replications) a sweep may ask for.
-    public static let maximumSweepRuns = 1_000_000
+    package static let maximumSweepRuns = 1_000_000
     /// Most bootstrap resamples `sweep analyze --bootstrap` takes.
-    public static let maximumBootstrap = 100_000
+    package static let maximumBootstrap = 100_000
 
     // MARK: - Checks
 
@@ -29,7 +29,7 @@ public enum InputLimits {
     /// point, so a count beyond `Int` (`end = 1e308`, `dt = 1e-300`) is refused, not trapped.
     ///
     /// - Parameters: start, end: years; dt: years per tick (> 0).
-    public static func tickProblem(start: Double, end: Double, dt: Double) -> String? {
+    package static func tickProblem(start: Double, end: Double, dt: Double) -> String? {
         guard start.isFinite, end.isFinite, dt.isFinite, dt > 0, end >= start else { return nil }
         let ticks = ((end - start) / dt + 1e-9).rounded(.down)
         guard !(ticks <= Double(maximumTicks)) else { return nil }
@@ -41,7 +41,7 @@ public enum InputLimits {
     }
 
     /// Why a roster of `cities` cities with `sectors` sectors is too large, or `nil`.
-    public static func rosterProblem(cities: Int, sectors: Int) -> String? {
+    package static func rosterProblem(cities: Int, sectors: Int) -> String? {
         let product = cities.multipliedReportingOverflow(by: max(sectors, 1))
         guard product.overflow || product.partialValue > maximumCitySectors else { return nil }
         return "\(cities) cities × \(sectors) sectors = \(product.overflow ? "more than \(Int.max)" : String(product.partialValue)) city-sectors, "
@@ -52,7 +52,7 @@ public enum InputLimits {
 
     /// Why a sweep of `runs` runs (points × replications; `nil` when the product overflows)
     /// over `parameters` parameters is too large, or `nil`.
-    public static func sweepProblem(runs: Int?, parameters: Int) -> String? {
+    package static func sweepProblem(runs: Int?, parameters: Int) -> String? {
         if let runs, runs <= maximumSweepRuns { return nil }
         let count = runs.map(String.init) ?? "more than \(Int.max)"
         let design = runs.map { Double($0) * Double(max(parameters, 1)) * 8 } ?? .infinity
@@ -64,7 +64,7 @@ public enum InputLimits {
 
     /// Why `resamples` bootstrap resamples of `rows` base rows and `parameters` parameters
     /// are too many, or `nil`.
-    public static func bootstrapProblem(resamples: Int, rows: Int, parameters: Int) -> String? {
+    package static func bootstrapProblem(resamples: Int, rows: Int, parameters: Int) -> String? {
         guard resamples > maximumBootstrap else { return nil }
         let memory = Double(resamples) * Double(2 * max(parameters, 1)) * 8
         // Each resample evaluates N rows of d + 2 columns: about 5 ns a value.
@@ -77,19 +77,19 @@ public enum InputLimits {
 
     /// Seconds a tick takes for `cities` cities and `sectors` sectors (release build;
     /// Benchmarks/RESULTS.md): max(1.18 ms, 6.29 ms · (N/200)^1.74) · S/3.
-    public static func tickSeconds(cities: Int, sectors: Int) -> Double {
+    package static func tickSeconds(cities: Int, sectors: Int) -> Double {
         max(1.18e-3, 6.29e-3 * pow(Double(cities) / 200, 1.74)) * Double(max(sectors, 1)) / 3
     }
 
     /// Peak bytes of a run: 150 bytes per pair of cities for 3 sectors, scaled by S/3, plus
     /// 24 MiB for the program itself (Benchmarks/RESULTS.md, peak RSS).
-    public static func memoryBytes(cities: Int, sectors: Int) -> Double {
+    package static func memoryBytes(cities: Int, sectors: Int) -> Double {
         150 * Double(cities) * Double(cities) * Double(max(sectors, 1)) / 3 + 24 * 1_048_576
     }
 
     /// `seconds` in the largest unit that keeps the number readable: `12 s`, `4.2 min`,
     /// `3.1 h`, `9.5 days`, `2.3e+06 years`.
-    public static func duration(_ seconds: Double) -> String {
+    package static func duration(_ seconds: Double) -> String {
         guard seconds.isFinite else { return "for ever" }
         switch seconds {
         case ..<1: return String(format: "%.2g s", seconds)
@@ -102,7 +102,7 @@ public enum InputLimits {
     }
 
     /// `bytes` in binary units: `512 KiB`, `3.7 GiB`, `8.1e+06 TiB`.
-    public static func bytes(_ bytes: Double) -> String {
+    package static func bytes(_ bytes: Double) -> String {
         guard bytes.isFinite else { return "more than any machine has" }
         let units = ["bytes", "KiB", "MiB", "GiB", "TiB"]
         var value = bytes, unit = 0

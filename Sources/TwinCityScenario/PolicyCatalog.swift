@@ -5,11 +5,11 @@ import TwinCityModel
 
 /// What a `[[policy]]` table may hold besides `kind`, `start`, `end` and `clause`, for each
 /// of the decision's twelve policy kinds (docs/SCENARIOS.md, "Policies").
-public enum PolicyCatalog {
+package enum PolicyCatalog {
     /// One key of a policy kind.
-    public struct Key: Sendable {
+    package struct Key: Sendable {
         /// What the key holds.
-        public enum Value: Sendable, Equatable {
+        package enum Value: Sendable, Equatable {
             /// A finite number in a range.
             case number(NumberRange)
             /// City ids of the roster; `minimum` is the fewest different cities allowed.
@@ -23,21 +23,21 @@ public enum PolicyCatalog {
         }
 
         /// The key as written in the file: the Swift property's name in snake_case.
-        public let name: String
+        package let name: String
         /// What it holds and its admissible values.
-        public let value: Value
+        package let value: Value
         /// Unit of a number, or what a list holds (e.g. `share of the tax`, `city ids`).
-        public let unit: String
+        package let unit: String
         /// The value when the key is left out, as the resolved scenario records it; `nil`
         /// when the key is required (or optional).
-        public let defaultValue: ScenarioValue?
+        package let defaultValue: ScenarioValue?
         /// True when the key may be left out and then has no value (the policy type's
         /// property is nil); the resolved scenario then omits it.
-        public var optional = false
+        package var optional = false
 
         /// The admissible values as docs/SCENARIOS.md writes them: an interval for a number
         /// (`[0, 1]`), a count for a list (`≥ 2 cities`, `any`).
-        public var range: String {
+        package var range: String {
             switch value {
             case .number(let range): return range.description
             case .cities(let minimum):
@@ -50,7 +50,7 @@ public enum PolicyCatalog {
     }
 
     /// An interval of admissible numbers.
-    public enum NumberRange: Sendable, Equatable, CustomStringConvertible {
+    package enum NumberRange: Sendable, Equatable, CustomStringConvertible {
         /// [lower, upper]
         case closed(Double, Double)
         /// [lower, upper)
@@ -63,7 +63,7 @@ public enum PolicyCatalog {
         case above(Double)
 
         /// True when `x` lies in the interval.
-        public func contains(_ x: Double) -> Bool {
+        package func contains(_ x: Double) -> Bool {
             switch self {
             case .closed(let a, let b): return x >= a && x <= b
             case .upperOpen(let a, let b): return x >= a && x < b
@@ -74,7 +74,7 @@ public enum PolicyCatalog {
         }
 
         /// Interval notation, `[0, 1)`, `(-1, ∞)`.
-        public var description: String {
+        package var description: String {
             func n(_ x: Double) -> String { TOMLNode.format(x) }
             switch self {
             case .closed(let a, let b): return "[\(n(a)), \(n(b))]"
@@ -87,11 +87,11 @@ public enum PolicyCatalog {
     }
 
     /// One policy kind: its name in scenario files, its keys, and how to build it.
-    public struct Kind: Sendable {
+    package struct Kind: Sendable {
         /// The value of `kind` (the policy type's `kind`, e.g. `tax_sharing`).
-        public let name: String
+        package let name: String
         /// Its keys besides `kind`, `start`, `end` and `clause`, in the order documented.
-        public let keys: [Key]
+        package let keys: [Key]
         /// Builds the policy from complete, checked arguments.
         let make: @Sendable (PolicyWindow, Arguments) -> any Policy
     }
@@ -107,18 +107,18 @@ public enum PolicyCatalog {
     }
 
     /// Keys every policy has.
-    public static let commonKeys = ["kind", "start", "end", "clause", "enabled"]
+    package static let commonKeys = ["kind", "start", "end", "clause", "enabled"]
     /// Keys of a `links` element of a transport policy.
-    public static let linkKeys = ["from", "to", "minutes", "note"]
+    package static let linkKeys = ["from", "to", "minutes", "note"]
 
     /// The twelve kinds, in the order of docs/MODEL.md §4.
-    public static let kinds: [Kind] = [
+    package static let kinds: [Kind] = [
         industryTransfer, taxSharing, transport, metroIntegration, hukouReform, publicServices,
         ecoProtection, innovationHub, landSupply, opening, investmentFund, subsidyCoordination,
     ]
 
     /// The kind named `name`, if any.
-    public static func kind(named name: String) -> Kind? { kinds.first { $0.name == name } }
+    package static func kind(named name: String) -> Kind? { kinds.first { $0.name == name } }
 
     // MARK: - Building keys
 

@@ -20,22 +20,22 @@ import TwinCityModel
 ///   differ from every city id, and a city belongs to one group at most.
 public enum RosterLoader {
     /// Columns the cities file must have.
-    public static let cityColumns = [
+    package static let cityColumns = [
         "id", "name_zh", "name_en", "province", "zone", "tier", "lat", "lon",
         "area_km2", "pop_2010", "pop_2020", "gdp_2020",
     ]
     /// Columns the cities file may have.
-    public static let optionalCityColumns = ["urban_share_2020", "primary_share_2020", "secondary_share_2020", "tertiary_share_2020"]
+    package static let optionalCityColumns = ["urban_share_2020", "primary_share_2020", "secondary_share_2020", "tertiary_share_2020"]
     /// Columns the roles file must have.
-    public static let roleColumns = ["city", "tag", "section", "quote"]
+    package static let roleColumns = ["city", "tag", "section", "quote"]
     /// Columns the links file must have.
-    public static let linkColumns = ["from", "to", "minutes", "mode", "as_of", "source"]
+    package static let linkColumns = ["from", "to", "minutes", "mode", "as_of", "source"]
     /// Columns the links file may have.
-    public static let optionalLinkColumns = ["note"]
+    package static let optionalLinkColumns = ["note"]
     /// Columns the groups file must have.
-    public static let groupColumns = ["id", "name_zh", "name_en", "members"]
+    package static let groupColumns = ["id", "name_zh", "name_en", "members"]
     /// Columns the groups file may have.
-    public static let optionalGroupColumns = ["note"]
+    package static let optionalGroupColumns = ["note"]
 
     /// Reads and validates the roster files, then builds the roster.
     ///

@@ -17,7 +17,7 @@ public struct ScenarioError: UserInputError, Sendable {
     public var underlying: any Error
 
     /// Wraps a model error met while setting up the scenario in `file`.
-    public init(file: String, message: String, underlying: any Error) {
+    package init(file: String, message: String, underlying: any Error) {
         self.file = file
         self.message = message
         self.underlying = underlying

@@ -8,11 +8,11 @@ import TwinCityModel
 /// Loads scenario files and prepares their simulations.
 public enum ScenarioLoader {
     /// The version of the scenario format this loader reads (`schema = 1`).
-    public static let schemaVersion = 1
+    package static let schemaVersion = 1
 
     /// The default roster, looked for in the scenario's folder and each folder above it, then
     /// in the current directory, when a region scenario names none.
-    public static let defaultRoster = "seeds/cities.csv"
+    package static let defaultRoster = "seeds/cities.csv"
 
     /// Keys allowed at the top level of a scenario file.
     static let topLevelKeys = ["schema", "name", "description", "kind", "roster", "estimates", "extends", "time", "run", "model", "core_periphery", "policy"]

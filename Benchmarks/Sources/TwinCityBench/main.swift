@@ -124,7 +124,7 @@ func size(_ o: Options) throws {
             let (_, tf) = try Measure.time {
                 try flows.integrate(
                     state: &state, equilibrium: eq, utility: utility, agents: problem.agents,
-                    income: eq.expenditure.map { $0 * (1 - setup.structure.housingShare) },
+                    baseInvestmentPrice: setup.baseInvestmentPrice,
                     publicSpending: fiscal.publicSpending, travelTimes: setup.structure.travelTimes,
                     effects: effects, year: problem.year, dt: settings.dt)
             }

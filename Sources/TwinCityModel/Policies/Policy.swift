@@ -178,7 +178,7 @@ public struct PolicyError: Error, CustomStringConvertible, Sendable, Equatable {
 }
 
 /// Checks that every city and sector a policy names exists.
-public func validatePolicies(_ policies: [any Policy], cities: [City], sectors: [Sector]) throws(PolicyError) {
+package func validatePolicies(_ policies: [any Policy], cities: [City], sectors: [Sector]) throws(PolicyError) {
     let ids = Set(cities.map(\.id))
     let sectorIDs = Set(sectors.map(\.id))
     for (index, policy) in policies.enumerated() {

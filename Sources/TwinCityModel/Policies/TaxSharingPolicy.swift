@@ -50,7 +50,7 @@ public struct TaxSharingPolicy: Policy {
     /// τ·(pQ/K) of the sector: without an agreement the capacity stays (the origin's retention
     /// and approval are needed for a move), so the origin's disagreement payoff is T_o and the
     /// destination's zero; the agreement splits the gain T_d − T_o by the weights β and 1 − β.
-    public static func bargainedShare(weight beta: Double, originBase: Double, destinationBase: Double) -> Double {
+    package static func bargainedShare(weight beta: Double, originBase: Double, destinationBase: Double) -> Double {
         guard destinationBase > originBase, destinationBase > 0 else { return 1 }
         return 1 - (1 - beta) * (1 - max(0, originBase) / destinationBase)
     }
