@@ -117,7 +117,7 @@ func size(_ o: Options) throws {
             let (eq, te) = try Measure.time { try solverInstance.solve(problem.state, parameters: p, start: problem.start.map { EquilibriumGuess($0) }) }
             let ((utility, fiscal), ta) = Measure.time { () -> ([Double], FiscalAccounts) in
                 let u = Utility.realUtility(state: problem.state, equilibrium: eq, structure: setup.structure, parameters: p)
-                let f = FiscalAccounts(gdp: eq.gdp, transfers: problem.state.transfers, agents: problem.agents, lastArrivals: problem.lastArrivals, taxRate: p.taxRate)
+                let f = FiscalAccounts(gdp: eq.gdp, transfers: problem.state.transfers, centralTransfers: problem.state.centralTransfers, agents: problem.agents, lastArrivals: problem.lastArrivals, taxRate: p.taxRate)
                 return (u, f)
             }
             var state = problem.state
