@@ -50,6 +50,30 @@ echo "== 22-city runs"
 echo "== sweep throughput"
 "$bench" sweep --runs 48 --out "$work/sweep.json"
 
+echo "== whole-command sweep"
+# What a user waits for: `twincity sweep` of the shipped Sobol example (512 runs, each loaded,
+# calibrated, simulated and recorded in SQLite), on one job and on every core, from the main
+# package's release build.
+swift build -c release --package-path "$here/.." --product twincity 2>&1 | tail -n 1
+twincity="$(swift build -c release --package-path "$here/.." --show-bin-path)/twincity"
+cores="$(nproc)"
+for jobs in 1 "$cores"; do
+    rm -rf "$work/sweep-cli-$jobs"
+    "$twincity" sweep "$here/../scenarios/sweeps/sobol-key-parameters.toml" --out "$work/sweep-cli-$jobs" \
+        --jobs "$jobs" --quiet > "$work/sweep-cli-$jobs.txt"
+    grep '^Throughput' "$work/sweep-cli-$jobs.txt"
+done
+python3 - "$work" "$cores" <<'EOF'
+import json, re, sys
+work, cores = sys.argv[1], int(sys.argv[2])
+rates = {}
+for jobs in sorted({1, cores}):
+    text = open(f"{work}/sweep-cli-{jobs}.txt").read()
+    m = re.search(r"Throughput: (\d+) runs in ([\d.]+) s", text)
+    rates[jobs] = dict(runs=int(m.group(1)), seconds=float(m.group(2)))
+json.dump(dict(scenario="scenarios/sweeps/sobol-key-parameters.toml", jobs=rates), open(f"{work}/sweep-cli.json", "w"), indent=2)
+EOF
+
 echo "== numpy reference and cross-check"
 status=0
 python3 reference/bench_reference.py --work "$work" --out "$work/python.json" || status=$?
