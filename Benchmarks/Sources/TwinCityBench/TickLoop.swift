@@ -34,6 +34,9 @@ struct TickProblem {
     var year: Double
     var state: EconomyState
     var start: Equilibrium?
+    /// What the equilibrium's investment allocation sees: the subsidies in force when it is
+    /// solved, those of the previous tick's decision (no policy blocks or funds investment).
+    var investment: InvestmentInputs
     /// Instruments after the tick's decision (they set the tick's flows).
     var agents: [CityAgent]
     var lastArrivals: [Double]
@@ -60,7 +63,7 @@ enum TickLoop {
         simulation.profiling = true
         var timings: [TickTiming] = []
         var previous: TickRecord?
-        var captured: (record: TickRecord, start: Equilibrium?, arrivals: [Double])?
+        var captured: (record: TickRecord, start: Equilibrium?, subsidy: [Double], arrivals: [Double])?
         var problem: TickProblem?
         var final: EconomyState?
         while simulation.state.nextTick <= settings.tickCount {
@@ -71,12 +74,15 @@ enum TickLoop {
                 var after = record.state
                 after.productivity = c.record.state.productivity
                 after.ruralProductivity = c.record.state.ruralProductivity
+                let sectors = c.record.equilibrium.prices.count / c.record.agents.count
+                var investment = InvestmentInputs(cities: c.record.agents.count, sectors: sectors)
+                investment.subsidy = c.subsidy
                 problem = TickProblem(
-                    tick: c.record.tick, year: c.record.year, state: c.record.state, start: c.start,
+                    tick: c.record.tick, year: c.record.year, state: c.record.state, start: c.start, investment: investment,
                     agents: c.record.agents, lastArrivals: c.arrivals, equilibrium: c.record.equilibrium, after: after)
             }
             if record.tick == captureTick {
-                captured = (record, previous?.equilibrium, simulation.state.lastArrivals)
+                captured = (record, previous?.equilibrium, previous?.agents.map(\.subsidy) ?? record.agents.map { _ in 0 }, simulation.state.lastArrivals)
             }
             previous = record
             final = record.state

@@ -114,7 +114,7 @@ func size(_ o: Options) throws {
         var best = TickProblemTiming(equilibrium: .infinity, agents: .infinity, flows: .infinity, total: .infinity, repeats: repeats, equilibriumIterations: 0)
         oneTickMatches = true
         for _ in 0..<repeats {
-            let (eq, te) = try Measure.time { try solverInstance.solve(problem.state, parameters: p, start: problem.start.map { EquilibriumGuess($0) }) }
+            let (eq, te) = try Measure.time { try solverInstance.solve(problem.state, parameters: p, start: problem.start.map { EquilibriumGuess($0) }, investment: problem.investment) }
             let ((utility, fiscal), ta) = Measure.time { () -> ([Double], FiscalAccounts) in
                 let u = Utility.realUtility(state: problem.state, equilibrium: eq, structure: setup.structure, parameters: p)
                 let f = FiscalAccounts(gdp: eq.gdp, transfers: problem.state.transfers, centralTransfers: problem.state.centralTransfers, agents: problem.agents, lastArrivals: problem.lastArrivals, taxRate: p.taxRate)
