@@ -7,11 +7,14 @@ import TwinCityModel
 struct StateJSON: Codable {
     var urbanPopulation, ruralPopulation, capital, productivity, ruralProductivity: [Double]
     var housing, publicServices, transfers, amenity, exports: [Double]
+    /// The rest of China's demand shifters ε_i^s (by variety) and the central transfers of the tick.
+    var externalDemand, centralTransfers: [Double]
 
     init(_ s: EconomyState) {
         urbanPopulation = s.urbanPopulation; ruralPopulation = s.ruralPopulation; capital = s.capital
         productivity = s.productivity; ruralProductivity = s.ruralProductivity; housing = s.housing
         publicServices = s.publicServices; transfers = s.transfers; amenity = s.amenity; exports = s.exports
+        externalDemand = s.externalDemand; centralTransfers = s.centralTransfers
     }
 }
 
@@ -32,6 +35,9 @@ struct StructureJSON: Codable {
     var cityIDs, provinces: [String]
     var expenditureShares: [Double]
     var housingShare, agglomeration: Double
+    /// Weights μ_j^s of the rest of China's varieties in the price indices (by `j*S + s`), and
+    /// the investment bundle's sector shares b_s.
+    var importWeights, investmentShares: [Double]
     /// Raw float64 files, relative to the problem folder: travel times t (N×N, hours), trade
     /// weights T^s (S×N×N), migration accessibility W (N×N); row-major, row = origin.
     var files: [String: String]
@@ -52,6 +58,11 @@ struct TickProblemJSON: Codable {
     var state, swiftAfter: StateJSON
     var start: EquilibriumJSON?
     var subsidy, retention, publicSpendingShare, lastArrivals: [Double]
+    /// The subsidies the tick's equilibrium (its investment allocation) sees: those of the
+    /// previous decision; `subsidy` is the tick's own decision, which sets its flows.
+    var investmentSubsidy: [Double]
+    /// Base-year price index of the investment bundle P^I_i(base).
+    var baseInvestmentPrice: [Double]
     var swiftEquilibrium: EquilibriumJSON
     var swiftTiming: TickProblemTiming
 }
@@ -61,7 +72,7 @@ struct RunProblemJSON: Codable {
     var structure: StructureJSON
     var parameters: ModelParameters
     var state: StateJSON
-    var basePrices, baseRent: [Double]
+    var basePrices, baseRent, baseInvestmentPrice: [Double]
     var startYear, endYear, dt: Double
     var seed: UInt64
     /// The model's run of the same setup with productivity shocks switched off (the shocks are
@@ -85,6 +96,7 @@ enum Export {
         return StructureJSON(
             n: s.cityCount, sectors: s.sectorCount, cityIDs: s.cityIDs, provinces: setup.cities.map(\.province),
             expenditureShares: s.expenditureShares, housingShare: s.housingShare, agglomeration: s.agglomeration,
+            importWeights: s.importWeights, investmentShares: s.investmentShares,
             files: ["travelTimes": "travel_times.f64", "tradeWeights": "trade_weights.f64", "accessibility": "accessibility.f64"])
     }
 
@@ -96,6 +108,7 @@ enum Export {
             start: problem.start.map(EquilibriumJSON.init),
             subsidy: problem.agents.map(\.subsidy), retention: problem.agents.map(\.retention),
             publicSpendingShare: problem.agents.map(\.publicSpendingShare), lastArrivals: problem.lastArrivals,
+            investmentSubsidy: problem.investment.subsidy, baseInvestmentPrice: setup.baseInvestmentPrice,
             swiftEquilibrium: EquilibriumJSON(problem.equilibrium), swiftTiming: timing)
         try writeJSON(json, to: folder.appendingPathComponent("problem.json"))
     }

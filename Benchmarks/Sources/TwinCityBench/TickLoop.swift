@@ -41,7 +41,8 @@ struct TickProblem {
     var agents: [CityAgent]
     var lastArrivals: [Double]
     var equilibrium: Equilibrium
-    /// The state after the tick's flows, before productivity moves on.
+    /// The state after the tick's flows, before productivity, external demand and central
+    /// transfers move on.
     var after: EconomyState
 }
 
@@ -74,6 +75,9 @@ enum TickLoop {
                 var after = record.state
                 after.productivity = c.record.state.productivity
                 after.ruralProductivity = c.record.state.ruralProductivity
+                // So did the rest of China's demand, and the next tick's central transfers were set.
+                after.externalDemand = c.record.state.externalDemand
+                after.centralTransfers = c.record.state.centralTransfers
                 let sectors = c.record.equilibrium.prices.count / c.record.agents.count
                 var investment = InvestmentInputs(cities: c.record.agents.count, sectors: sectors)
                 investment.subsidy = c.subsidy

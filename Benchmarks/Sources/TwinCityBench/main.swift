@@ -257,7 +257,7 @@ func exportRun(_ o: Options) throws {
     }
     let json = RunProblemJSON(
         structure: structure, parameters: p, state: StateJSON(setup.state), basePrices: setup.basePrices,
-        baseRent: setup.baseRent, startYear: settings.startYear, endYear: settings.endYear, dt: settings.dt,
+        baseRent: setup.baseRent, baseInvestmentPrice: setup.baseInvestmentPrice, startYear: settings.startYear, endYear: settings.endYear, dt: settings.dt,
         seed: settings.seed, swiftNoShockRealGDP: gdp, swiftNoShockFinal: StateJSON(last!.0),
         swiftNoShockFinalPrices: last!.1, swiftRunSeconds: runSeconds, swiftRunSecondsFixedPoint: fixedSeconds,
         repeats: repeats)
