@@ -170,6 +170,20 @@ public final class DashboardServer: Sendable {
             }
             return Self.data(data, type: name.hasSuffix(".json") ? "application/json" : "text/csv; charset=utf-8")
         }
+        // The page's tables, read by the one reader of run directories (RunDirectoryReader), so
+        // that the page, `plot`, `compare` and `report` understand the files the same way.
+        router.get("/api/runs/:id/tables/:name") { [store] _, context in
+            let id = context.parameters.get("id") ?? "", name = context.parameters.get("name") ?? ""
+            guard servedRunFiles.contains(name), name.hasSuffix(".csv") else { return Self.error(.notFound, "no table \(name) in a run directory") }
+            guard let directory = store.existingDirectory(id) else { return Self.error(.notFound, "no run directory \(id)") }
+            do {
+                let table = try RunDirectoryReader.table(name, in: directory.path)
+                return try Self.json(TableJSON(header: table.header, rows: table.rows))
+            } catch let error as RunFileError {
+                if error.problem == .missing { return Self.error(.notFound, "run \(id) has no \(name)") }
+                return Self.error(.unprocessableContent, "run \(id): \(error.place): \(error.reason)")
+            }
+        }
         router.get("/api/runs/:id/zip") { [store] _, context in
             let id = context.parameters.get("id") ?? ""
             guard let directory = store.existingDirectory(id) else { return Self.error(.notFound, "no run directory \(id)") }
@@ -246,6 +260,13 @@ public final class DashboardServer: Sendable {
     }
 
     static func text(_ text: String, type: String) -> Response { data(Data(text.utf8), type: type) }
+
+    /// A CSV table of a run directory as the page reads it: `{"header": [...], "rows": [[...]]}`,
+    /// every row as long as the header.
+    struct TableJSON: Encodable {
+        var header: [String]
+        var rows: [[String]]
+    }
 
     static func json<T: Encodable>(_ value: T) throws -> Response {
         let encoder = JSONEncoder()

@@ -118,21 +118,14 @@ async function getText(url) {
   return r.ok ? r.text() : null;
 }
 
-// ---- CSV -------------------------------------------------------------------------------
-function parseCSV(text) {
-  const rows = []; let row = [], field = "", quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"') { if (text[i + 1] === '"') { field += '"'; i++; } else quoted = false; } else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") { row.push(field); field = ""; }
-    else if (c === "\n") { row.push(field); rows.push(row); row = []; field = ""; }
-    else if (c !== "\r") field += c;
-  }
-  if (field !== "" || row.length) { row.push(field); rows.push(row); }
-  const header = rows.shift() || [];
-  return { header, rows: rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]]))) };
+// ---- Tables ----------------------------------------------------------------------------
+// The server reads a run's CSV files with the same reader as `plot`, `compare` and `report`
+// and sends each as {header, rows}; a row becomes an object keyed by column name.
+async function getTable(id, name) {
+  const r = await fetch(`/api/runs/${encodeURIComponent(id)}/tables/${name}`);
+  if (!r.ok) return null;
+  const t = await r.json();
+  return { header: t.header, rows: t.rows.map((row) => Object.fromEntries(t.header.map((h, i) => [h, row[i]]))) };
 }
 
 // ---- Scenario state and its TOML ---------------------------------------------------------
@@ -272,11 +265,10 @@ async function waitFor(id) {
   }
 }
 async function loadRun(id) {
-  const file = (name) => getText(`/api/runs/${encodeURIComponent(id)}/files/${name}`);
-  const [cities, region, summary, manifest, fp, fc, fi] = await Promise.all(
-    ["cities.csv", "region.csv", "summary.csv", "manifest.json", "flows_population.csv", "flows_capital.csv", "flows_industry.csv"].map(file));
-  return { id, cities: parseCSV(cities), region: parseCSV(region), summary: summary ? parseCSV(summary) : null, manifest: JSON.parse(manifest),
-    flows: { population: parseCSV(fp), capital: parseCSV(fc), industry: parseCSV(fi) } };
+  const [cities, region, summary, fp, fc, fi] = await Promise.all(
+    ["cities.csv", "region.csv", "summary.csv", "flows_population.csv", "flows_capital.csv", "flows_industry.csv"].map((name) => getTable(id, name)));
+  const manifest = await getText(`/api/runs/${encodeURIComponent(id)}/files/manifest.json`);
+  return { id, cities, region, summary, manifest: JSON.parse(manifest), flows: { population: fp, capital: fc, industry: fi } };
 }
 async function openRun(id) {
   app.run = await loadRun(id);

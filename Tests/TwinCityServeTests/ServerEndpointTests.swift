@@ -5,6 +5,7 @@ import XCTest
 import TwinCityModel
 import TwinCityScenario
 @testable import TwinCityServe
+import TwinCityTestSupport
 import ZIPFoundation
 
 final class ServerEndpointTests: XCTestCase {
@@ -131,6 +132,36 @@ final class ServerEndpointTests: XCTestCase {
         var cities = Data()
         _ = try archive.extract(archive["short-1/cities.csv"]!) { cities.append($0) }
         XCTAssertEqual(cities, try Data(contentsOf: folder.appendingPathComponent("out/cities.csv")))
+    }
+
+    func testTablesAreTheRunFilesReadBack() async throws {
+        try await startServer()
+        let posted = try await ServeSupport.request(base, "/api/runs", method: "POST", body: Data(ServeSupport.shortScenario.utf8))
+        let id = (try ServeSupport.json(posted.body) as! [String: Any])["id"] as! String
+        _ = try await ServeSupport.waitForRun(base, id)
+        for name in ["cities.csv", "region.csv", "flows_population.csv"] {
+            let served = try await ServeSupport.request(base, "/api/runs/\(id)/tables/\(name)")
+            XCTAssertEqual(served.status, 200, name)
+            let table = try ServeSupport.json(served.body) as! [String: Any]
+            let records = parseCSV(try String(contentsOf: runs.appendingPathComponent("\(id)/\(name)"), encoding: .utf8))
+            XCTAssertEqual(table["header"] as? [String], records.first, name)
+            XCTAssertEqual(table["rows"] as? [[String]], Array(records.dropFirst()), name)
+        }
+        let summary = try await ServeSupport.request(base, "/api/runs/\(id)/tables/summary.csv")
+        XCTAssertEqual(summary.status, 404, "a single run has no summary.csv")
+        let manifest = try await ServeSupport.request(base, "/api/runs/\(id)/tables/manifest.json")
+        XCTAssertEqual(manifest.status, 404, "not a table")
+        // A row of the wrong length is refused with its file and line.
+        let region = runs.appendingPathComponent("\(id)/region.csv")
+        let lines = try String(contentsOf: region, encoding: .utf8).split(separator: "\n").count
+        let handle = try FileHandle(forWritingTo: region)
+        handle.seekToEndOfFile()
+        handle.write(Data("2099\n".utf8))
+        try handle.close()
+        let broken = try await ServeSupport.request(base, "/api/runs/\(id)/tables/region.csv")
+        XCTAssertEqual(broken.status, 422)
+        let message = (try ServeSupport.json(broken.body) as! [String: Any])["error"] as? String ?? ""
+        XCTAssertTrue(message.hasPrefix("run \(id): region.csv:\(lines + 1): 1 cells for "), message)
     }
 
     func testEnsembleFromThePageEqualsTheCommandLineEnsemble() async throws {
