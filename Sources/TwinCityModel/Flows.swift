@@ -351,7 +351,12 @@ public final class FlowIntegrator {
     let system: FlowSystem
     let integrator: ODEIntegrator
 
+    /// - Throws: `ParameterError` when `migration` is for another number of cities (a roster
+    ///   whose units outnumber its cities, like Chongqing's two parts, is sized by its units).
     public init(cities n: Int, sectors sCount: Int, parameters: ModelParameters, migration: Migration) throws {
+        guard migration.n == n else {
+            throw ParameterError(parameter: "cities", message: "the migration costs are for \(migration.n) cities, the flows for \(n)")
+        }
         self.n = n
         self.sCount = sCount
         self.parameters = parameters
@@ -397,6 +402,17 @@ public final class FlowIntegrator {
         baseInvestmentPrice: [Double], publicSpending: [Double], travelTimes: [Double],
         effects: PolicyEffects, year: Double, dt: Double
     ) throws -> TickFlows {
+        // Arrays of another length would be read with the wrong stride, not refused.
+        let shapes = [
+            ("urban population", state.urbanPopulation.count, n), ("rural population", state.ruralPopulation.count, n),
+            ("capital", state.capital.count, n * sCount), ("utility", utility.count, n), ("agents", agents.count, n),
+            ("public spending", publicSpending.count, n), ("travel times", travelTimes.count, n * n),
+        ]
+        if let (name, count, expected) = shapes.first(where: { $0.1 != $0.2 }) {
+            throw ParameterError(
+                parameter: "cities",
+                message: "\(name) has \(count) entries; the flows are for \(n) cities and \(sCount) sectors, \(expected) expected")
+        }
         let sys = system
         setMigrationWeights(utility: utility, urbanPopulation: state.urbanPopulation)
         var investment = realInvestment(equilibrium: eq, baseInvestmentPrice: baseInvestmentPrice)
