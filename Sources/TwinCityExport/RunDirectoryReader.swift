@@ -147,6 +147,12 @@ package enum RunDirectoryReader {
         return RunFileTable(file: PathText.join(directory, name), header: header, rows: body.map(\.fields), lines: body.map(\.line))
     }
 
+    /// The CSV table at `path`, a file outside a run directory (the roster a run names), with
+    /// the same reading and problems as `table(_:in:)`.
+    package static func table(atPath path: String) throws(RunFileError) -> RunFileTable {
+        try table(PathText.lastComponent(path), in: PathText.folder(of: path))
+    }
+
     /// manifest.json of `directory` as a JSON object.
     package static func manifest(in directory: String) throws(RunFileError) -> [String: Any] {
         let data = try contents("manifest.json", in: directory)

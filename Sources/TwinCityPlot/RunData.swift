@@ -130,7 +130,7 @@ public struct RunData: Sendable {
         }
         if names.isEmpty || points.isEmpty,
            let scenario = manifest["scenario"] as? [String: Any], let roster = scenario["roster"] as? String,
-           let table = try? RunDirectoryReader.table(PathText.lastComponent(roster), in: PathText.folder(of: roster)),
+           let table = try? RunDirectoryReader.table(atPath: roster),
            let id = table.index(of: "id") {
             for row in table.rows {
                 if names[row[id]] == nil, let column = table.index(of: "name_en") { names[row[id]] = row[column] }

@@ -32,6 +32,21 @@ struct CSVTable {
         /// Cells by column name, with surrounding white space removed.
         let cells: [String: String]
 
+        /// A row of `fields` under `header`, each cell trimmed; the first of two same-named
+        /// columns wins (the header check reports the second).
+        init(line: Int, header: [String], fields: [String]) {
+            var cells: [String: String] = [:]
+            for (name, value) in zip(header, fields) where cells[name] == nil {
+                cells[name] = value.trimmingCharacters(in: .whitespaces)
+            }
+            self.init(line: line, cells: cells)
+        }
+
+        init(line: Int, cells: [String: String]) {
+            self.line = line
+            self.cells = cells
+        }
+
         /// The trimmed cell of a column, or `nil` when the file has no such column.
         subscript(column: String) -> String? { cells[column] }
     }
@@ -40,25 +55,21 @@ struct CSVTable {
     /// in any order; with `allowsOtherColumns`, columns in neither list are kept too (a run's
     /// output files have a column per sector and zone).
     static func read(file: String, required: [String], optional: [String] = [], allowsOtherColumns: Bool = false) -> CSVTable {
-        func failed(_ message: String, line: Int? = nil) -> CSVTable {
-            CSVTable(
-                file: file, header: [], rows: [],
-                errors: [InputError(file: file, line: line, message: message)])
-        }
+        func failed(_ message: String, line: Int? = nil) -> CSVTable { unreadable(file, message, line: line) }
 
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
-            return failed("no such file")
+            return failed(Message.missing)
         }
-        if isDirectory.boolValue { return failed("is a directory, expected a CSV file") }
+        if isDirectory.boolValue { return failed(Message.isDirectory) }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: file))
         } catch {
-            return failed("cannot read the file (\(error.localizedDescription))")
+            return failed(Message.unreadable(error.localizedDescription))
         }
         guard var text = String(data: data, encoding: .utf8) else {
-            return failed("the file is not UTF-8 text")
+            return failed(Message.notUTF8)
         }
         // Spreadsheet programs often save UTF-8 with a byte-order mark, which is no part of
         // the first column name.
@@ -71,7 +82,7 @@ struct CSVTable {
         }
         let expected = (required + optional).joined(separator: ",")
         guard !text.allSatisfy(\.isWhitespace) else {
-            return failed("the file is empty; expected a header row '\(expected)'", line: 1)
+            return failed(Message.empty(expected: expected), line: 1)
         }
 
         let reader: CSVReader
@@ -93,16 +104,10 @@ struct CSVTable {
             // A blank line carries no row; the reader returns it as one empty field.
             if fields == [""] { continue }
             guard fields.count == header.count else {
-                errors.append(InputError(
-                    file: file, line: line,
-                    message: "expected \(header.count) fields as in the header, found \(fields.count)"))
+                errors.append(InputError(file: file, line: line, message: Message.ragged(fields: fields.count, columns: header.count)))
                 continue
             }
-            var cells: [String: String] = [:]
-            for (name, value) in zip(header, fields) where cells[name] == nil {
-                cells[name] = value.trimmingCharacters(in: .whitespaces)
-            }
-            rows.append(Row(line: line, cells: cells))
+            rows.append(Row(line: line, header: header, fields: fields))
         }
         return CSVTable(file: file, header: header, rows: rows, errors: errors)
     }
@@ -117,30 +122,35 @@ struct CSVTable {
         do {
             table = try RunDirectoryReader.table(name, in: directory)
         } catch {
-            let message: String
             switch error.problem {
-            case .missing, .noDirectory, .notADirectory: message = "no such file"
-            case .isDirectory: message = "is a directory, expected a CSV file"
-            case .unreadable(let why): message = "cannot read the file (\(why))"
-            case .notUTF8: message = "the file is not UTF-8 text"
-            case .empty: message = "the file is empty; expected a header row '\(required.joined(separator: ","))'"
-            case .ragged(let cells, let columns): message = "expected \(columns) fields as in the header, found \(cells)"
-            case .notJSONObject: message = error.reason
+            case .missing, .noDirectory, .notADirectory: return unreadable(file, Message.missing)
+            case .isDirectory: return unreadable(file, Message.isDirectory)
+            case .unreadable(let why): return unreadable(file, Message.unreadable(why))
+            case .notUTF8: return unreadable(file, Message.notUTF8)
+            case .empty: return unreadable(file, Message.empty(expected: required.joined(separator: ",")), line: 1)
+            case .ragged(let cells, let columns): return unreadable(file, Message.ragged(fields: cells, columns: columns), line: error.line)
+            case .notJSONObject: return unreadable(file, error.reason)
             }
-            return CSVTable(
-                file: file, header: [], rows: [],
-                errors: [InputError(file: file, line: error.problem == .empty ? 1 : error.line, message: message)])
         }
         let header = table.header.map { $0.trimmingCharacters(in: .whitespaces) }
         let errors = checkHeader(header, file: file, required: required, optional: header.filter { !required.contains($0) })
-        let rows = zip(table.rows, table.lines).map { fields, line in
-            var cells: [String: String] = [:]
-            for (name, value) in zip(header, fields) where cells[name] == nil {
-                cells[name] = value.trimmingCharacters(in: .whitespaces)
-            }
-            return Row(line: line, cells: cells)
-        }
+        let rows = zip(table.rows, table.lines).map { Row(line: $1, header: header, fields: $0) }
         return CSVTable(file: file, header: header, rows: rows, errors: errors)
+    }
+
+    /// The file-level problems, worded once for input files and run tables alike.
+    private enum Message {
+        static let missing = "no such file"
+        static let isDirectory = "is a directory, expected a CSV file"
+        static let notUTF8 = "the file is not UTF-8 text"
+        static func unreadable(_ why: String) -> String { "cannot read the file (\(why))" }
+        static func empty(expected: String) -> String { "the file is empty; expected a header row '\(expected)'" }
+        static func ragged(fields: Int, columns: Int) -> String { "expected \(columns) fields as in the header, found \(fields)" }
+    }
+
+    /// A table with no rows and one error about the file.
+    private static func unreadable(_ file: String, _ message: String, line: Int? = nil) -> CSVTable {
+        CSVTable(file: file, header: [], rows: [], errors: [InputError(file: file, line: line, message: message)])
     }
 
     /// Unknown, duplicate, empty and missing column names. A missing column is not reported

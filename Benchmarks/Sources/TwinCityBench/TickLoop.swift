@@ -78,8 +78,7 @@ enum TickLoop {
                 // So did the rest of China's demand, and the next tick's central transfers were set.
                 after.externalDemand = c.record.state.externalDemand
                 after.centralTransfers = c.record.state.centralTransfers
-                let sectors = c.record.equilibrium.prices.count / c.record.agents.count
-                var investment = InvestmentInputs(cities: c.record.agents.count, sectors: sectors)
+                var investment = InvestmentInputs(cities: setup.structure.cityCount, sectors: setup.structure.sectorCount)
                 investment.subsidy = c.subsidy
                 problem = TickProblem(
                     tick: c.record.tick, year: c.record.year, state: c.record.state, start: c.start, investment: investment,
