@@ -66,25 +66,20 @@ def main():
     run = py.get("run")
     if run:
         ratio = run["seconds"] / run["swiftSeconds"]
-        ratio_fp = run["secondsFixedPoint"] / run["swiftSecondsFixedPoint"]
-        t22 = py["ticks"].get("22")
-        evals = f"{t22['iterations']} evaluations a tick" if t22 else "about 190 evaluations a tick"
-        why = (f"Short by a factor of {50 / ratio:.1f}. At 22 cities `solver = \"auto\"` is GSL's hybrid Powell "
-               "(88 unknowns) and the numpy reference uses the same method (MINPACK `hybr`). Every tick the GSL "
-               "solver builds an 88×88 finite-difference Jacobian (88 evaluations) and factorises it with GSL's "
-               "unblocked Householder QR, then updates the factors at each step; in a perf profile of the Swift "
-               "run these GSL routines (`gsl_linalg_householder_hm`, `gsl_linalg_QR_update`, gslcblas `dger` and "
-               "`dgemv`) take about half of the time and the model's own evaluations about a sixth, so the tick "
-               "stays near a millisecond whatever the model code does. The numpy side pays interpreter "
-               f"overhead on each evaluation ({evals}), which is only about ten times GSL's linear algebra. "
-               f"With the fixed point on both sides the ratio is {ratio_fp:.0f}×: Swift's tick is then a few "
-               "hundred microseconds, mostly the exp and log of the wage and price updates, against numpy's "
-               "per-call overhead on 22-element arrays. Reaching 50× would need the fixed point at 22 cities "
-               "(the model's `auto` choice, and its tests, keep Powell up to 600 unknowns) and still more.")
+        ratio_powell = run["secondsPowell"] / run["swiftSecondsPowell"]
+        why = (f"Short by a factor of {50 / ratio:.1f}. At 22 cities `solver = \"auto\"` is the Anderson-accelerated "
+               "fixed point on both sides (the reference mirrors `auto`, hybrid Powell included as the fallback). Swift's tick is then a few hundred microseconds: in a perf profile of the sweep command "
+               "(below) the fixed point's own work is the exp and log of every price and wage update (about two "
+               "fifths of it), each city's Newton wage solve and the Anderson least-squares step, with the 22×22 trade-weight "
+               "products a small part; the numpy side pays Python's per-call overhead on 22-element arrays, which "
+               f"is what the ratio of {ratio:.0f}× measures. Reaching 50× would need a tick several times cheaper still, with "
+               "fewer exp and log calls per iteration (the wage solve works in logs and exponentiates every "
+               f"labour demand). With hybrid Powell on both sides the ratio is {ratio_powell:.0f}×: GSL's "
+               "finite-difference Jacobian and unblocked QR dominate the Swift side.")
         targets.append(("22-city 30-year run ≥ 50× faster than numpy", f"{ratio:.1f}×", ratio >= 50,
-                        f"Swift {ms(run['swiftSeconds'])}, numpy {ms(run['seconds'])} (hybrid Powell in both, best of "
-                        f"{run['repeats']}); with the fixed point in both: {ratio_fp:.1f}× "
-                        f"({ms(run['swiftSecondsFixedPoint'])} vs {ms(run['secondsFixedPoint'])})", why))
+                        f"Swift {ms(run['swiftSeconds'])}, numpy {ms(run['seconds'])} (solver auto, the fixed point, "
+                        f"in both, best of {run['repeats']}); with hybrid Powell in both: {ratio_powell:.1f}× "
+                        f"({ms(run['swiftSecondsPowell'])} vs {ms(run['secondsPowell'])})", why))
     big = max(sizes) if sizes else None
     t3 = py["ticks"].get(str(big)) if big else None
     if t3:
@@ -133,16 +128,16 @@ def main():
         rate = one_job["runs"] / one_job["seconds"]
         why = ("Short by a factor of "
                f"{250 / rate:.1f}. A run of the 2020–2035 baseline is 15 ticks, and at 22 cities each tick's equilibrium "
-               "is GSL's hybrid Powell over 88 unknowns: in a perf profile of the command the finite-difference "
-               "Jacobian (`gsl_multiroot_fdjacobian`, 88 evaluations of the model) takes about a third of the time, "
-               "the Householder QR of that Jacobian (`gsl_linalg_householder_hm`) a sixth, and the rank-one updates "
-               "(`gsl_linalg_QR_update`, gslcblas `dger`, `dgemv`) a fifth; reading the scenario files (once per sweep) "
-               "and calibrating take little of the rest. "
+               "is the Anderson-accelerated fixed point (`solver = \"auto\"`). In a perf profile of the command on one "
+               "job the equilibrium takes about half of the time (the exp and log of its price and wage updates two "
+               "fifths of that, the Newton wage solve and the Anderson step a sixth each), the flows' ODE about a "
+               "sixteenth, loading each point's scenario with its overrides about a fifteenth and calibrating a "
+               "thirtieth; the rest is the run's records, reference counting and SQLite. "
                + (f"The simulation alone, from a prepared setup, runs {sweep['oneWorkerRunsPerSecond']:.0f} runs a second on one worker "
                   "(below), which bounds the command. " if sweep else "")
-               + "Reaching 250 needs an equilibrium several times cheaper per tick: an analytic Jacobian, "
-               "or the Anderson-accelerated fixed point (four times faster at 22 cities, see above) chosen at "
-               "this size, which changes the solution in its last digits and so every recorded output.")
+               + "Reaching 250 needs an equilibrium about three times cheaper per tick (fewer transcendental calls "
+               "per iteration, or fewer iterations from a better start such as the previous tick's step "
+               "extrapolated).")
         targets.append(("`twincity sweep` of the 22-city baseline ≥ 250 runs a second on one worker", f"{rate:.1f} runs/s",
                         rate >= 250, f"{one_job['runs']} runs of {sweep_cli['scenario']} in {one_job['seconds']:.1f} s", why))
     w("## Targets\n")
@@ -199,8 +194,8 @@ def main():
     if run:
         w(f"| 22-city 30-year run, default solver | {ms(run['swiftSeconds'])} | {ms(run['seconds'])} | "
           f"{run['seconds'] / run['swiftSeconds']:.1f}× | | | {max(run['agreement'].values()):.1e} (no shocks) |")
-        w(f"| 22-city 30-year run, fixed point | {ms(run['swiftSecondsFixedPoint'])} | {ms(run['secondsFixedPoint'])} | "
-          f"{run['secondsFixedPoint'] / run['swiftSecondsFixedPoint']:.1f}× | | | |")
+        w(f"| 22-city 30-year run, hybrid Powell | {ms(run['swiftSecondsPowell'])} | {ms(run['secondsPowell'])} | "
+          f"{run['secondsPowell'] / run['swiftSecondsPowell']:.1f}× | | | |")
     for n, t in sorted(py["ticks"].items(), key=lambda kv: int(kv[0])):
         s, p = t["swiftTiming"], t["timing"]
         w(f"| one tick, N = {n} | {ms(s['total'])} | {ms(p['total'])} | {p['total'] / s['total']:.1f}× | "

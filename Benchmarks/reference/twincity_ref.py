@@ -12,7 +12,8 @@ only, never over cities or city pairs.
   the central government. Solved by the damped fixed point on log prices with the wage solve
   of TradeEquilibrium.fixedPoint (Anderson-accelerated; the agriculture rescaling only for a
   closed region), or scipy.optimize.root (MINPACK hybrd, the method GSL's hybrids
-  implements) on the logs for small N, chosen as the model's solver = "auto" does.
+  implements) on the logs; solver "auto" is the fixed point with hybrd as the fallback when it
+  stops, as in the model.
 - Flows (MODEL.md 3.3): logit migration of urban and rural movers (utility and size terms),
   the equilibrium's investment installed at the investment-goods price relative to the base
   year, relocation, external industry and capital with the coefficients frozen at the
@@ -150,7 +151,7 @@ class AndersonMixer:
 class TradeEquilibrium:
     """The short-run equilibrium of MODEL.md 3.1 (all sectors with capital share > 0)."""
 
-    powell_limit = 600
+    auto_fixed_point_limit = 500
     powell_offset = 16.0
     anderson_memory = 5
 
@@ -350,10 +351,7 @@ class TradeEquilibrium:
         subsidies in force, those of the previous decision)."""
         p = self.prob.p
         self.load(state, subsidy)
-        unknowns = int(self.active.sum()) + self.prob.n
         kind = self.solver or p.solver
-        if kind == "auto":
-            kind = "powell" if unknowns <= self.powell_limit else "fixed_point"
         tol, max_iter = p.equilibriumTolerance, p.equilibriumMaxIterations
         if start is not None:
             with np.errstate(divide="ignore"):
@@ -361,6 +359,13 @@ class TradeEquilibrium:
             lnw = np.log(start["wages"])
         else:
             lnp, lnw = self.initial_guess()
+        if kind == "auto":
+            # As the model's auto: the fixed point, and Powell from the same start if it stops.
+            try:
+                lnp2, lnw2, it = self.fixed_point(lnp.copy(), lnw.copy(), tol, min(max_iter, self.auto_fixed_point_limit))
+                return self.finish(lnp2, lnw2, it, "fixed_point")
+            except EquilibriumFailure:
+                kind = "powell"
         if kind == "fixed_point":
             lnp, lnw, it = self.fixed_point(lnp, lnw, tol, max_iter)
         else:

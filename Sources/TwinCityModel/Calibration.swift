@@ -327,7 +327,7 @@ public enum Calibration {
     }
 
     /// The calibrated prices and wages are the equilibrium: one solve from them confirms it
-    /// and fills in every derived quantity (with the solver `auto` picks for this size).
+    /// and fills in every derived quantity (with the scenario's solver; `auto` is the fixed point, Powell if it stops).
     static func confirmEquilibrium(
         state: EconomyState, structure: EconomyStructure, start: EquilibriumGuess, parameters: ModelParameters
     ) throws -> Equilibrium {

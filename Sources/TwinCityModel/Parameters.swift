@@ -77,7 +77,8 @@ public enum DecisionRuleKind: String, Sendable, Codable, CaseIterable {
 
 /// Which solver computes the short-run equilibrium.
 public enum EquilibriumSolverKind: String, Sendable, Codable, CaseIterable {
-    /// Powell for small problems (N·(S+1) ≤ 600 unknowns), fixed point otherwise.
+    /// The fixed point, with Powell from the same start when it stops (or when a sector has
+    /// β_s = 0, which the fixed point cannot solve).
     case auto
     /// gsl_multiroot hybrid Powell on log prices and wages, started from fixed-point steps.
     case powell

@@ -44,6 +44,45 @@ final class TradeEquilibriumTests: XCTestCase {
         }
     }
 
+    /// `auto` falls back to Powell from the same start when the fixed point stops: the result
+    /// is Powell's own, bit for bit, and the iterations count both solvers' steps.
+    func testAutoFallsBackToPowellWhenTheFixedPointStops() throws {
+        let roster = try realRoster()
+        let c = try Calibration.calibrate(roster: roster, parameters: ModelParameters())
+        let state = perturbed(c.state, seed: 9)
+        var powell = ModelParameters(); powell.solver = .powell
+        let alone = try TradeEquilibrium(structure: c.structure).solve(state, parameters: powell)
+        let solver = TradeEquilibrium(structure: c.structure)
+        solver.autoFixedPointLimit = 2
+        let fallback = try solver.solve(state, parameters: ModelParameters())
+        XCTAssertEqual(fallback.solver, .powell)
+        XCTAssertEqual(fallback.iterations, alone.iterations + 2)
+        XCTAssertEqual(fallback.prices, alone.prices)
+        XCTAssertEqual(fallback.wages, alone.wages)
+        // With the full allowance the fixed point itself solves it, to Powell's answer.
+        let auto = try TradeEquilibrium(structure: c.structure).solve(state, parameters: ModelParameters())
+        XCTAssertEqual(auto.solver, .fixedPoint)
+        XCTAssertLessThan(maxRelativeError(auto.prices, alone.prices), 1e-11)
+        XCTAssertLessThan(maxRelativeError(auto.gdp, alone.gdp), 1e-11)
+    }
+
+    /// When Powell fails too, the error is Powell's and says where the fixed point stopped.
+    func testAFailedFallbackNamesBothSolvers() throws {
+        let roster = try realRoster()
+        let c = try Calibration.calibrate(roster: roster, parameters: ModelParameters())
+        var p = ModelParameters()
+        p.equilibriumMaxIterations = 3
+        // Started from the base year's prices (a warm start, as in a run), so that Powell takes
+        // no fixed-point steps of its own first and has one iteration left for the perturbed state.
+        XCTAssertThrowsError(try TradeEquilibrium(structure: c.structure).solve(
+            perturbed(c.state, seed: 9), parameters: p, start: EquilibriumGuess(c.equilibrium))) { error in
+            guard let failure = error as? EquilibriumFailure else { return XCTFail("\(error)") }
+            XCTAssertEqual(failure.solver, .powell)
+            XCTAssertTrue(failure.description.hasPrefix("powell solver did not converge after "), failure.description)
+            XCTAssertTrue(failure.description.contains("tried after the fixed point stopped at 3 iterations with residual "), failure.description)
+        }
+    }
+
     func testMarketClearingIdentitiesHoldAtTheSolution() throws {
         let roster = try syntheticRoster(cities: 30, seed: 11)
         let c = try Calibration.calibrate(roster: roster, parameters: ModelParameters())

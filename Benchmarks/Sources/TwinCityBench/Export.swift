@@ -80,8 +80,8 @@ struct RunProblemJSON: Codable {
     var swiftNoShockRealGDP: [Double]
     var swiftNoShockFinal: StateJSON
     var swiftNoShockFinalPrices: [Double]
-    /// Simulation.run over the 30 years, best of `repeats`, seconds: default solver, fixed point.
-    var swiftRunSeconds, swiftRunSecondsFixedPoint: Double
+    /// Simulation.run over the 30 years, best of `repeats`, seconds: default solver, hybrid Powell.
+    var swiftRunSeconds, swiftRunSecondsPowell: Double
     var repeats: Int
 }
 
