@@ -104,7 +104,7 @@ final class PolicyCommandTests: XCTestCase {
         let scenario = try XCTUnwrap(manifest["scenario"] as? [String: Any])
         XCTAssertEqual(scenario["overrides"] as? [String], ["time.end=2022", "policy[1].share=0.3"])
         let policies = try XCTUnwrap(scenario["policy"] as? [[String: Any]])
-        XCTAssertEqual(policies.count, 15)
+        XCTAssertEqual(policies.count, 16, "the [[policy]] blocks of decision-2020.toml")
         XCTAssertEqual(policies[1]["kind"] as? String, "tax_sharing")
         XCTAssertEqual(policies[1]["share"] as? Double, 0.3)
         XCTAssertEqual((scenario["extends"] as? [String])?.first, root.appendingPathComponent("scenarios/baseline.toml").path)
