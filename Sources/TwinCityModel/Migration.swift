@@ -24,6 +24,17 @@ public struct Migration: Sendable {
     /// Whether W equals its transpose (travel times and barriers symmetric): its products
     /// then read only the upper triangle (`SymmetricProduct`).
     let symmetric: Bool
+    /// For a large roster whose barriers no policy scales, W split as `W = S diag(d)`:
+    /// `S_ij = exp(−m_L t_ij − b_P·[province_i ≠ province_j])` is symmetric, `d_j = e^(−b_j)`
+    /// carries the entry wedge, and `S_ii = 1 / d_i` keeps `W_ii = 1`. Products then read
+    /// S's upper triangle, half of W, on every core (`W x = S (d ⊙ x)`, `Wᵀx = d ⊙ (S x)`).
+    let factors: (s: [Double], d: [Double])?
+    /// Whether the products go through `factors`.
+    package var isFactored: Bool { factors != nil }
+
+    /// Rosters from which W is split into `S diag(d)` when it can be: below it the
+    /// matrix is small enough for one core, and the products keep W's own rounding.
+    static let factoredLimit = SymmetricProduct.parallelThreshold
 
     public init(structure: EconomyStructure, cities: [City], parameters: ModelParameters) {
         self.init(
@@ -50,6 +61,14 @@ public struct Migration: Sendable {
         self.sizeElasticity = parameters.destinationSizeElasticity
         let entry = entryBarriers ?? Array(repeating: parameters.hukouBarrier, count: n)
         var w = [Double](repeating: 1, count: n * n)
+        if n >= Self.factoredLimit, barrierScale.allSatisfy({ $0 == 1 }),
+           let (s, d) = Self.split(travelTimes: travelTimes, provinces: provinces, entry: entry, parameters: parameters) {
+            for i in 0..<n { for j in 0..<n where j != i { w[i * n + j] = s[i * n + j] * d[j] } }
+            accessibility = w
+            symmetric = false
+            factors = (s, d)
+            return
+        }
         for i in 0..<n {
             for j in 0..<n where j != i {
                 var barrier = entry[j]
@@ -60,10 +79,43 @@ public struct Migration: Sendable {
         }
         accessibility = w
         symmetric = SymmetricProduct.isSymmetric(w, n: n)
+        factors = nil
+    }
+
+    /// `S` and `d` of `factors`, or nil when S is not symmetric (travel times that differ by
+    /// direction) or every city has the same wedge (W is then symmetric itself).
+    private static func split(travelTimes: [Double], provinces: [String], entry: [Double], parameters: ModelParameters) -> (s: [Double], d: [Double])? {
+        let n = provinces.count
+        guard Set(entry).count > 1 else { return nil }
+        let d = entry.map { Foundation.exp(-$0) }
+        var s = [Double](repeating: 0, count: n * n)
+        for i in 0..<n {
+            s[i * n + i] = Foundation.exp(entry[i])
+            for j in 0..<n where j != i {
+                let barrier = provinces[i] != provinces[j] ? parameters.provincialBarrier : 0
+                s[i * n + j] = Foundation.exp(-(parameters.migrationCostPerHour * travelTimes[i * n + j] + barrier))
+            }
+        }
+        return SymmetricProduct.isSymmetric(s, n: n) ? (s, d) : nil
     }
 
     /// y ← W x (`transpose` false) or Wᵀ x; `scratch` holds `SymmetricProduct.scratchCount(n:)` doubles.
     func product(transpose: Bool = false, _ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>) {
+        if let (s, d) = factors {
+            s.withUnsafeBufferPointer { s in
+                if transpose {
+                    SymmetricProduct.multiply(s.baseAddress!, n: n, x: x, y: y, scratch: scratch)
+                    for j in 0..<n { y[j] *= d[j] }
+                } else {
+                    // d ⊙ x goes through y's storage, which must not overlap x anyway.
+                    let scaled = UnsafeMutablePointer<Double>.allocate(capacity: n)
+                    defer { scaled.deallocate() }
+                    for j in 0..<n { scaled[j] = d[j] * x[j] }
+                    SymmetricProduct.multiply(s.baseAddress!, n: n, x: scaled, y: y, scratch: scratch)
+                }
+            }
+            return
+        }
         accessibility.withUnsafeBufferPointer { w in
             if symmetric {
                 SymmetricProduct.multiply(w.baseAddress!, n: n, x: x, y: y, scratch: scratch)
@@ -79,7 +131,7 @@ public struct Migration: Sendable {
     }
 
     /// W x or Wᵀ x on arrays.
-    func product(transpose: Bool = false, _ x: [Double]) -> [Double] {
+    package func product(transpose: Bool = false, _ x: [Double]) -> [Double] {
         var y = [Double](repeating: 0, count: n)
         var scratch = [Double](repeating: 0, count: SymmetricProduct.scratchCount(n: n))
         x.withUnsafeBufferPointer { x in
