@@ -40,6 +40,8 @@ def main():
     py = load(work / "python.json") or {"ticks": {}, "run": None}
     sweep = load(work / "sweep.json")
     sweep_cli = load(work / "sweep-cli.json")
+    scenario = load(work / "scenario.json")
+    cli_run = load(work / "cli-run.json")
     bw = [b for b in (load(work / "bandwidth-start.json"), load(work / "bandwidth-end.json")) if b]
     out = []
     w = out.append
@@ -108,6 +110,34 @@ def main():
                "measured at another moment.")
         targets.append((f"equilibrium at N = {big} ≥ 50 % of copy bandwidth", f"{100 * frac:.0f} %", frac >= 0.5,
                         f"{gb(eq_bw)} of trade weights streamed, copy {gb(best_copy)} on {bw[0]['threads']} threads", why))
+    if big and sizes[big].get("medianFlows"):
+        z = sizes[big]
+        flows, equilibrium = z["medianFlows"], z["medianEquilibrium"]
+        ratio = flows / equilibrium
+        why = (f"Slower by a factor of {ratio:.1f}. In a perf profile of `TwinCityBench size --cities {big}` the "
+               "flows' migration products read half of W on both cores (W = S diag(d), S symmetric); what "
+               "remains of a tick's flows is the kernel zeroing fresh pages for the tick's three "
+               f"N×N origin–destination matrices ({3 * 8 * big * big / 1e6:.0f} MB of new output every tick, "
+               "allocated anew because a run's observer may keep them), the products themselves over the "
+               "13 stages of each rk8pd step, the sparse relocation rates (built from N² pairs per sector "
+               "each tick) and their inflows, and the accounts. On inputs held fixed, where the allocator "
+               f"reuses its pages, the flows take {ms(z['oneTick']['flows'])} against the equilibrium's "
+               f"{ms(z['oneTick']['equilibrium'])}." if z.get("oneTick") else "")
+        targets.append((f"flows no slower than the equilibrium at N = {big}", f"{ratio:.2f}×", ratio <= 1,
+                        f"flows {ms(flows)}, equilibrium {ms(equilibrium)} a tick (medians of the warm ticks)", why))
+    if scenario and cli_run:
+        alone = scenario["loadSeconds"] + scenario["prepareSeconds"] + scenario["simulateSeconds"]
+        whole = cli_run["runSeconds"]
+        ratio = whole / alone
+        rest = whole - alone - cli_run["startSeconds"]
+        why = (f"Over by {ratio - 3:.2f}. Of the {ms(whole)}, the process start alone (`twincity --version`: "
+               f"dynamic linking of Foundation and the Swift runtime) is {ms(cli_run['startSeconds'])}, which "
+               "no change to the model or the export can remove.")
+        targets.append(("whole-process `twincity run scenarios/baseline.toml` ≤ 3× the model alone", f"{ratio:.2f}×",
+                        ratio <= 3,
+                        f"{ms(whole)} against {ms(alone)} in process (load {ms(scenario['loadSeconds'])}, calibrate "
+                        f"{ms(scenario['prepareSeconds'])}, simulate {ms(scenario['simulateSeconds'])}); process start "
+                        f"{ms(cli_run['startSeconds'])}, the CSV files, manifest and the rest {ms(rest)}", why))
     if 200 in sizes and big and big > 200:
         r = sizes[big]["medianTick"] / sizes[200]["medianTick"]
         bound = (big / 200) ** 2

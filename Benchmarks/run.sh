@@ -74,6 +74,27 @@ for jobs in sorted({1, cores}):
 json.dump(dict(scenario="scenarios/sweeps/sobol-key-parameters.toml", jobs=rates), open(f"{work}/sweep-cli.json", "w"), indent=2)
 EOF
 
+echo "== whole-process run against the model alone"
+# `twincity run` of the baseline as a user types it (process start, loading, calibration, the
+# run, the CSV files, the manifest), best of 20, against the same work in process without
+# writing anything (TwinCityBench scenario) and against the process start alone (--version).
+"$bench" scenario --scenario "$here/../scenarios/baseline.toml" --repeats 20 --out "$work/scenario.json"
+python3 - "$twincity" "$here/../scenarios/baseline.toml" "$work" <<'EOF'
+import json, subprocess, sys, time
+twincity, scenario, work = sys.argv[1:]
+def best(command, repeats=20):
+    fastest = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        fastest = min(fastest, time.perf_counter() - start)
+    return fastest
+run = best([twincity, "run", scenario, "--out", f"{work}/cli-run", "--quiet", "--force"])
+start = best([twincity, "--version"])
+json.dump(dict(runSeconds=run, startSeconds=start, repeats=20), open(f"{work}/cli-run.json", "w"), indent=2)
+print(f"twincity run: {run * 1e3:.1f} ms, process start {start * 1e3:.1f} ms (best of 20)")
+EOF
+
 echo "== numpy reference and cross-check"
 status=0
 python3 reference/bench_reference.py --work "$work" --out "$work/python.json" || status=$?

@@ -61,6 +61,29 @@ final class CSVFile {
         buffer.append(UInt8(ascii: "\n"))
     }
 
+    /// The bytes `append(text:numbers:)` writes for the cells `text` when numbers follow:
+    /// each cell quoted as needed, each followed by a comma. Leading cells shared by many rows
+    /// (a flow row's year, its origin and destination) are spelt once with it.
+    static func spelled(_ text: [String]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for cell in text {
+            CSVFormat.appendQuoted(cell, to: &bytes)
+            bytes.append(UInt8(ascii: ","))
+        }
+        return bytes
+    }
+
+    /// Buffers a row of three spelt parts (`spelled`) and one number: the same bytes as
+    /// `append(text: a + b + c, numbers: [value])` for the cells the parts spell, with no
+    /// array built per row.
+    func append(spelled a: [UInt8], _ b: [UInt8], _ c: [UInt8], number value: Double) {
+        buffer.append(contentsOf: a)
+        buffer.append(contentsOf: b)
+        buffer.append(contentsOf: c)
+        buffer.append(contentsOf: CSVFormat.number(value).utf8)
+        buffer.append(UInt8(ascii: "\n"))
+    }
+
     /// Writes the buffered rows to the file.
     func flush() throws {
         guard !buffer.isEmpty else { return }

@@ -33,6 +33,8 @@ final class RunTables {
     let zones: [String]
     let coreIndices: [(id: String, indices: [Int])]
     private var tables: [CSVFile] = []
+    /// Each city's id as a flow row spells it (`CSVFile.spelled`).
+    private let spelledIDs: [[UInt8]]
     private var previousGDP: Double?
     private var previousYear: Double?
 
@@ -44,6 +46,7 @@ final class RunTables {
         self.replication = replication
         zones = RegionSummary.zoneOrder(cities.map(\.zone))
         coreIndices = RunDirectoryWriter.coreMembers(in: cities)
+        spelledIDs = cities.map { CSVFile.spelled([$0.id]) }
         let headers = Self.headers(cities: cities, sectors: sectors, replication: replication != nil)
         do {
             for (name, header) in zip(Self.tableFiles, headers) {
@@ -103,11 +106,14 @@ final class RunTables {
         return s.cells(record: record, growth: growth, cores: coreIndices)
     }
 
+    /// One row per pair with a positive amount: `[replication,]year,origin,destination,amount`,
+    /// the leading cells spelt once per tick and per city.
     private func writeFlows(_ matrix: [Double], to table: CSVFile, year: String, lead: [String]) {
         let n = cities.count
+        let prefix = CSVFile.spelled(lead + [year])
         for i in 0..<n {
             for j in 0..<n where j != i && matrix[i * n + j] > 0 {
-                table.append(text: lead + [year, cities[i].id, cities[j].id], numbers: [matrix[i * n + j]])
+                table.append(spelled: prefix, spelledIDs[i], spelledIDs[j], number: matrix[i * n + j])
             }
         }
     }

@@ -4,10 +4,12 @@
 //   TwinCityBench sweep [--runs R] [--rounds K] --out FILE
 //   TwinCityBench export-run [--repeats R] --out DIR
 //   TwinCityBench bandwidth --out FILE
+//   TwinCityBench scenario --scenario FILE [--repeats R] --out FILE
 //
 // N = 22 is the real roster of seeds/; any other N a synthetic roster seeded with N.
 import Foundation
 import TwinCityModel
+import TwinCityScenario
 
 /// Root of the main package: the parent of the Benchmarks folder this file lives in.
 let packageRoot = URL(fileURLWithPath: #filePath)
@@ -226,6 +228,40 @@ func sweep(_ o: Options) throws {
                  result.oneWorkerRunsPerSecond, result.allWorkersRunsPerSecond, workers, result.speedup))
 }
 
+// MARK: - scenario
+
+/// The model alone on a shipped scenario, in process: what `twincity run` computes before
+/// it writes anything, to set against the whole command's wall time (run.sh).
+struct ScenarioResult: Codable {
+    var scenario: String
+    var ticks, repeats: Int
+    /// Best of the repeats: reading and checking the scenario files, calibrating (the
+    /// base-year equilibrium), and `Simulation.run` with an observer that keeps nothing.
+    var loadSeconds, prepareSeconds, simulateSeconds: Double
+}
+
+func scenario(_ o: Options) throws {
+    guard let out = o.url("out"), let path = o.string("scenario") else {
+        throw Failure(description: "scenario needs --scenario FILE --out FILE")
+    }
+    let repeats = o.int("repeats", 10)
+    var load = Double.infinity, prepare = Double.infinity, simulate = Double.infinity
+    var ticks = 0
+    for _ in 0..<repeats {
+        let (loaded, tLoad) = try Measure.time { try ScenarioLoader.load(path: path) }
+        let (prepared, tPrepare) = try Measure.time { try ScenarioLoader.prepare(loaded) }
+        let simulation = try Simulation(setup: prepared.setup, parameters: prepared.parameters, settings: loaded.settings, policies: loaded.policies)
+        var gdp = 0.0
+        let (_, tRun) = try Measure.time { try simulation.run { gdp = $0.realGDP[0] } }
+        precondition(gdp > 0)
+        ticks = loaded.settings.tickCount
+        (load, prepare, simulate) = (min(load, tLoad), min(prepare, tPrepare), min(simulate, tRun))
+    }
+    try writeJSON(ScenarioResult(scenario: path, ticks: ticks, repeats: repeats, loadSeconds: load, prepareSeconds: prepare, simulateSeconds: simulate), to: out)
+    print(String(format: "%@: load %.2f ms, calibrate %.2f ms, simulate %.2f ms (%d ticks, best of %d)",
+                 path, load * 1e3, prepare * 1e3, simulate * 1e3, ticks, repeats))
+}
+
 // MARK: - export-run
 
 func exportRun(_ o: Options) throws {
@@ -287,8 +323,9 @@ do {
     case "sweep": try sweep(options)
     case "export-run": try exportRun(options)
     case "bandwidth": try bandwidth(options)
+    case "scenario": try scenario(options)
     default:
-        print("usage: TwinCityBench size|sweep|export-run|bandwidth [options] (see main.swift)")
+        print("usage: TwinCityBench size|sweep|export-run|bandwidth|scenario [options] (see main.swift)")
         exit(2)
     }
 } catch {
