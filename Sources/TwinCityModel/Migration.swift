@@ -83,10 +83,12 @@ public struct Migration: Sendable {
     }
 
     /// `S` and `d` of `factors`, or nil when S is not symmetric (travel times that differ by
-    /// direction) or every city has the same wedge (W is then symmetric itself).
+    /// direction), every city has the same wedge (W is then symmetric itself), or a wedge is
+    /// so large that `e^(±b)` leaves the normal range of a double (W's own `e^(−c)` then
+    /// underflows to 0 cleanly, where `S_ii d_i` would be ∞ · 0).
     private static func split(travelTimes: [Double], provinces: [String], entry: [Double], parameters: ModelParameters) -> (s: [Double], d: [Double])? {
         let n = provinces.count
-        guard Set(entry).count > 1 else { return nil }
+        guard Set(entry).count > 1, entry.allSatisfy({ abs($0) < 700 }) else { return nil }
         let d = entry.map { Foundation.exp(-$0) }
         var s = [Double](repeating: 0, count: n * n)
         for i in 0..<n {
@@ -107,7 +109,7 @@ public struct Migration: Sendable {
                     SymmetricProduct.multiply(s.baseAddress!, n: n, x: x, y: y, scratch: scratch)
                     for j in 0..<n { y[j] *= d[j] }
                 } else {
-                    // d ⊙ x goes through y's storage, which must not overlap x anyway.
+                    // d ⊙ x in a buffer of its own: `multiply` needs its input apart from y.
                     let scaled = UnsafeMutablePointer<Double>.allocate(capacity: n)
                     defer { scaled.deallocate() }
                     for j in 0..<n { scaled[j] = d[j] * x[j] }

@@ -62,6 +62,8 @@ final class PolicyTargetTests: XCTestCase {
             let number = try XCTUnwrap(cells[1].split(separator: " ").first, "docs/POLICIES.md:\(index + 1): measured").replacingOccurrences(of: "−", with: "-")
             let value = try XCTUnwrap(Double(number), "docs/POLICIES.md:\(index + 1): measured '\(cells[1])' is a number and a unit")
             let decimals = number.split(separator: ".").dropFirst().first?.count ?? 0
+            XCTAssertFalse(number.lowercased().contains("e"), "docs/POLICIES.md:\(index + 1): the measured value is a plain decimal, so its digits say its precision")
+            XCTAssertNil(rows[key], "docs/POLICIES.md:\(index + 1): \(key) is listed twice")
             rows[key] = Outside(value: value, rounding: 0.5 * pow(10, -Double(decimals)), line: index + 1)
         }
         return rows
@@ -187,16 +189,17 @@ final class PolicyTargetTests: XCTestCase {
                 if !inside && listed[key] == nil { unexpected.append(text) }
                 if inside && listed[key] != nil { nowInside.append(text) }
                 // The measured column is the measurement, to the digits printed there.
-                if let row = listed[key], abs(value - row.value) > row.rounding * (1 + 1e-9) {
+                // Written so that a NaN measurement is stale too.
+                if let row = listed[key], !(abs(value - row.value) <= row.rounding * (1 + 1e-9)) {
                     stale.append("docs/POLICIES.md:\(row.line) \(key): printed \(row.value), measured \(String(format: "%+.4f", value))")
                 }
             }
         }
         // The hukou welfare sign (docs/POLICIES.md, below the outside table). Every barrier
-        // halved, the megacities' included (the file's earlier version, by --set): residents
+        // halved, the megacities' included (a variant, by --set): residents
         // lose a little where they live (rents of the growing cores) and the movers' wider
-        // choice, net of the costs they still pay, outweighs it. The shipped file, which cuts
-        // the wedge into the megacities less and the others entirely, makes both parts gains.
+        // choice, net of the costs they still pay, outweighs it. Under the shipped file, which
+        // cuts the wedge into the megacities less and the others entirely, both parts gain.
         _ = try run("scenarios/policies/hukou-reform.toml", "hukou_uniform",
                     ["--set", "policy[0].cities=[]", "--set", "policy[0].barrier_factor=0.5", "--set", "policy[1].enabled=false"])
         let uniform = try WelfareComparison.compare(baseline.directory.path, folder.appendingPathComponent("hukou_uniform").path).region

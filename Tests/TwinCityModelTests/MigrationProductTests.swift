@@ -50,6 +50,24 @@ final class MigrationProductTests: XCTestCase {
         XCTAssertEqual(migration.accessibility[7 * n + 7], 1, "staying costs nothing")
     }
 
+    func testTravelTimesThatDifferByDirectionKeepW() {
+        // S would not be symmetric: the products must be W's, read whole.
+        let n = 600
+        let p = ModelParameters()
+        var r = roster(n)
+        r.times[2 * n + 9] += 0.5
+        let migration = Migration(travelTimes: r.times, provinces: r.provinces, parameters: p, barrierScale: Array(repeating: 1, count: n * n), entryBarriers: r.entry)
+        XCTAssertFalse(migration.isFactored, "t_2,9 ≠ t_9,2")
+        let x = (0..<n).map { Double($0 % 5) + 1 }
+        let y = migration.product(x), yT = migration.product(transpose: true, x)
+        for i in [2, 9] {
+            var sum = 0.0, sumT = 0.0
+            for j in 0..<n { sum += weight(i, j, r, p) * x[j]; sumT += weight(j, i, r, p) * x[j] }
+            XCTAssertEqual(y[i], sum, accuracy: 1e-13 * sum, "W x at \(i)")
+            XCTAssertEqual(yT[i], sumT, accuracy: 1e-13 * sumT, "Wᵀx at \(i)")
+        }
+    }
+
     func testAPolicysScaleOfTheBarriersIsHonoured() {
         // A scale on some moves breaks the split; the products must still be W's.
         let n = 600
