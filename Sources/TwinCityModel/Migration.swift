@@ -28,6 +28,8 @@ public struct Migration: Sendable {
     /// `S_ij = exp(−m_L t_ij − b_P·[province_i ≠ province_j])` is symmetric, `d_j = e^(−b_j)`
     /// carries the entry wedge, and `S_ii = 1 / d_i` keeps `W_ii = 1`. Products then read
     /// S's upper triangle, half of W, on every core (`W x = S (d ⊙ x)`, `Wᵀx = d ⊙ (S x)`).
+    /// W is kept beside S (another N² doubles, 72 MB at N = 3000) for the entries the
+    /// origin–destination accounts and the choice probabilities read one by one.
     let factors: (s: [Double], d: [Double])?
     /// Whether the products go through `factors`.
     package var isFactored: Bool { factors != nil }

@@ -159,6 +159,14 @@ final class PolicyTargetTests: XCTestCase {
         }
     }
 
+    /// `twincity run SCENARIO --out FOLDER/NAME --quiet EXTRA…`, its tables read.
+    func run(_ scenario: String, into folder: URL, _ name: String, _ extra: [String] = []) throws -> Run {
+        let out = folder.appendingPathComponent(name)
+        let result = try TwinCityProcess.run(["run", root.appendingPathComponent(scenario).path, "--out", out.path, "--quiet"] + extra)
+        XCTAssertEqual(result.status, 0, "\(scenario): \(result.standardError)")
+        return Run(directory: out, cities: try table(out, "cities.csv"), region: try table(out, "region.csv"))
+    }
+
     func testEveryShippedPolicyLiesInsideItsDocumentedRange() throws {
         let rows = try targets()
         XCTAssertGreaterThanOrEqual(rows.count, 30, "the table lists the targets of all twelve policies")
@@ -166,20 +174,14 @@ final class PolicyTargetTests: XCTestCase {
         XCTAssertEqual(policies.count, 12, "one or more targets for each of the twelve policies: \(policies)")
 
         let folder = try scratchFolder()
-        func run(_ scenario: String, _ name: String, _ extra: [String] = []) throws -> Run {
-            let out = folder.appendingPathComponent(name)
-            let result = try TwinCityProcess.run(["run", root.appendingPathComponent(scenario).path, "--out", out.path, "--quiet"] + extra)
-            XCTAssertEqual(result.status, 0, "\(scenario): \(result.standardError)")
-            return Run(directory: out, cities: try table(out, "cities.csv"), region: try table(out, "region.csv"))
-        }
-        let baseline = try run("scenarios/baseline.toml", "baseline")
+        let baseline = try run("scenarios/baseline.toml", into: folder, "baseline")
         var report = "policy,measure,cities,year,low,high,unit,measured\n"
         let listed = try documentedOutside()
         XCTAssertFalse(listed.isEmpty, "the outside table was read")
         var unexpected: [String] = [], nowInside: [String] = [], stale: [String] = []
         for policy in policies {
             let file = "scenarios/policies/\(policy.replacingOccurrences(of: "_", with: "-")).toml"
-            let b = try run(file, policy)
+            let b = try run(file, into: folder, policy)
             for target in rows where target.policy == policy {
                 let value = try measure(target, a: baseline, b: b)
                 report += "\(target.policy),\(target.measure),\(target.cities),\(target.year),\(target.low),\(target.high),\(target.unit),\(String(format: "%.4f", value))\n"
@@ -195,20 +197,6 @@ final class PolicyTargetTests: XCTestCase {
                 }
             }
         }
-        // The hukou welfare sign (docs/POLICIES.md, below the outside table). Every barrier
-        // halved, the megacities' included (a variant, by --set): residents
-        // lose a little where they live (rents of the growing cores) and the movers' wider
-        // choice, net of the costs they still pay, outweighs it. Under the shipped file, which
-        // cuts the wedge into the megacities less and the others entirely, both parts gain.
-        _ = try run("scenarios/policies/hukou-reform.toml", "hukou_uniform",
-                    ["--set", "policy[0].cities=[]", "--set", "policy[0].barrier_factor=0.5", "--set", "policy[1].enabled=false"])
-        let uniform = try WelfareComparison.compare(baseline.directory.path, folder.appendingPathComponent("hukou_uniform").path).region
-        XCTAssertLessThan(uniform.total - uniform.mobility, 0, "stayers' part, every barrier halved")
-        XCTAssertGreaterThan(uniform.mobility, -(uniform.total - uniform.mobility), "movers' part outweighs it")
-        XCTAssertGreaterThan(uniform.share, 0)
-        let hukou = try WelfareComparison.compare(baseline.directory.path, folder.appendingPathComponent("hukou_reform").path).region
-        XCTAssertGreaterThan(hukou.total - hukou.mobility, 0, "stayers' part, shipped file")
-        XCTAssertGreaterThan(hukou.mobility, hukou.total - hukou.mobility, "the movers' part is the larger")
         if let path = ProcessInfo.processInfo.environment["TWINCITY_POLICY_MEASURES"] {
             try report.write(toFile: path, atomically: true, encoding: .utf8)
         }
@@ -217,5 +205,92 @@ final class PolicyTargetTests: XCTestCase {
         XCTAssertEqual(stale, [], "the outside table's measured column is out of date")
         XCTAssertEqual(unexpected, [], "outside their ranges and not listed as such; measured:\n\(report)")
         XCTAssertEqual(nowInside, [], "listed as outside but now inside: take them out of the table; measured:\n\(report)")
+    }
+
+    /// The figures docs/POLICIES.md gives in prose — §5's hukou variants and welfare
+    /// decomposition, the readings of the outside table — each to half a unit of its last
+    /// printed digit.
+    func testTheFiguresThePolicyPageQuotesAreMeasured() throws {
+        let folder = try scratchFolder()
+        let baseline = try run("scenarios/baseline.toml", into: folder, "baseline")
+        func target(_ policy: String, _ measure: String, _ cities: String, _ year: String) -> Target {
+            Target(policy: policy, measure: measure, cities: cities, year: year, low: 0, high: 0, unit: "", line: 0)
+        }
+        func check(_ value: Double, _ printed: Double, _ digits: Int, _ what: String, line: UInt = #line) {
+            XCTAssertEqual(value, printed, accuracy: 0.5 * pow(10, -Double(digits)) * (1 + 1e-9), what, line: line)
+        }
+        let all = try members("region", in: baseline)
+        func pct(_ b: Run, _ column: String, _ cities: Set<String>, _ year: Double) -> Double {
+            100 * (sum(b, column, cities, { $0 == year }) / sum(baseline, column, cities, { $0 == year }) - 1)
+        }
+
+        // §5: the shipped file, and its welfare parts as shares of income.
+        let hukou = try run("scenarios/policies/hukou-reform.toml", into: folder, "hukou")
+        check(try measure(target("hukou_reform", "gdp_pct", "region", "2035"), a: baseline, b: hukou), 0.32, 2, "shipped: region GDP")
+        check(try measure(target("hukou_reform", "population_share_pp", "cores", "2035"), a: baseline, b: hukou), 2.0, 1, "shipped: cores' share")
+        check(try measure(target("hukou_reform", "migrants_cum_pct", "region", "2021-2030"), a: baseline, b: hukou), 12.5, 1, "shipped: migrants")
+        let shipped = try WelfareComparison.compare(baseline.directory.path, hukou.directory.path).region
+        check(100 * shipped.share, 1.55, 2, "shipped: EV")
+        check(100 * shipped.mobility / shipped.referenceIncome, 1.33, 2, "shipped: movers")
+        check(100 * (shipped.total - shipped.mobility) / shipped.referenceIncome, 0.23, 2, "shipped: stayers")
+        check(100 * shipped.income / shipped.referenceIncome, 0.19, 2, "shipped: income")
+        // The explanation of the sign: both parts gain under the shipped file.
+        XCTAssertGreaterThan(shipped.total - shipped.mobility, 0, "stayers' part, shipped file")
+        XCTAssertGreaterThan(shipped.mobility, shipped.total - shipped.mobility, "the movers' part is the larger")
+
+        // The variant with every barrier halved, the megacities' included: residents lose a
+        // little where they live (rents of the growing cores) and the movers' wider choice,
+        // net of the costs they still pay, outweighs it.
+        let uniform = try run("scenarios/policies/hukou-reform.toml", into: folder, "hukou_uniform",
+                              ["--set", "policy[0].cities=[]", "--set", "policy[0].barrier_factor=0.5", "--set", "policy[1].enabled=false"])
+        check(try measure(target("hukou_reform", "migrants_cum_pct", "region", "2021-2030"), a: baseline, b: uniform), 9.4, 1, "halved: migrants")
+        check(try measure(target("hukou_reform", "population_share_pp", "cores", "2035"), a: baseline, b: uniform), 3.5, 1, "halved: cores' share")
+        let halved = try WelfareComparison.compare(baseline.directory.path, uniform.directory.path).region
+        XCTAssertLessThan(halved.total - halved.mobility, 0, "stayers' part, every barrier halved")
+        XCTAssertGreaterThan(halved.mobility, -(halved.total - halved.mobility), "movers' part outweighs it")
+        XCTAssertGreaterThan(halved.share, 0)
+        check(100 * (halved.total - halved.mobility) / halved.referenceIncome, -0.17, 2, "halved: stayers")
+        check(100 * halved.mobility / halved.referenceIncome, 1.04, 2, "halved: movers")
+        check(100 * halved.share, 0.87, 2, "halved: EV")
+
+        // The rest of Chongqing at the megacities' 0.7 instead of 0: its cut carries the gain.
+        let megacities = ["chengdu", "chongqing_core", "chongqing_rest"]
+        let others = all.subtracting(megacities).sorted()
+        func list(_ ids: [String]) -> String { "[" + ids.map { "\"\($0)\"" }.joined(separator: ",") + "]" }
+        let restAsCore = try run("scenarios/policies/hukou-reform.toml", into: folder, "hukou_rest_as_core",
+                                 ["--set", "policy[0].cities=\(list(megacities))", "--set", "policy[1].cities=\(list(others))"])
+        check(try measure(target("hukou_reform", "population_share_pp", "cores", "2035"), a: baseline, b: restAsCore), -1.2, 1, "rest of Chongqing × 0.7: cores' share")
+        check(try measure(target("hukou_reform", "gdp_pct", "region", "2035"), a: baseline, b: restAsCore), -0.23, 2, "rest of Chongqing × 0.7: region GDP")
+
+        // The outside table's readings: public services by residents.
+        let cores = try members("cores", in: baseline)
+        let pool = try run("scenarios/policies/public-services-by-residents.toml", into: folder, "pool")
+        check(try measure(target("public_services_by_residents", "real_utility_pct", "cores", "2035"), a: baseline, b: pool), -0.03, 2, "pool: cores' utility 2035")
+        for city in cores {
+            // "0.02–0.05 % city by city"
+            let change = pct(pool, "real_utility", [city], 2035)
+            XCTAssertTrue(change >= -0.055 && change <= -0.015, "pool: \(city)'s utility 2035, \(change) %")
+        }
+        check(pct(pool, "public_spending", cores, 2035), -0.8, 1, "pool: cores' public spending 2035")
+        check(pct(pool, "public_services", cores, 2035), -0.5, 1, "pool: cores' services 2035")
+        check(pct(pool, "rent", ["bazhong"], 2021), 1, 0, "pool: Bazhong's rent 2021")
+        check(pct(pool, "real_utility", ["bazhong"], 2021), -0.21, 2, "pool: Bazhong's utility 2021")
+        check(try measure(target("public_services_by_residents", "population_share_pp", "cores", "2030"), a: baseline, b: pool), 0.006, 3, "pool: cores' share 2030")
+
+        // Opening: a gain of price first, of quantity as factors follow.
+        let opening = try run("scenarios/policies/opening.toml", into: folder, "opening")
+        check(pct(opening, "gdp_nominal", cores, 2020), 0.29, 2, "opening: cores' nominal GDP 2020")
+        check(pct(opening, "gdp", cores, 2020), 0.00, 2, "opening: cores' GDP 2020")
+        check(pct(opening, "employment_manufacturing", cores, 2020), 0.5, 1, "opening: cores' manufacturing employment 2020")
+        check(pct(opening, "capital", cores, 2025), 0.07, 2, "opening: cores' capital 2025")
+        check(pct(opening, "population", cores, 2030), 0.04, 2, "opening: cores' population 2030")
+
+        // Rows inside their ranges that the page quotes.
+        let sharing = try run("scenarios/policies/tax-sharing.toml", into: folder, "sharing")
+        check(try measure(target("tax_sharing", "retention_mean_pct", "cores", "2021-2029"), a: baseline, b: sharing), -32, 0, "tax sharing: cores' retention")
+        check(try measure(target("tax_sharing", "industry_out_cum_pct", "cores", "2021-2030"), a: baseline, b: sharing), 14.7, 1, "tax sharing: relocation out of the cores")
+        check(try measure(target("tax_sharing", "gdp_pct", "region", "2035"), a: baseline, b: sharing), 0.002, 3, "tax sharing: region GDP")
+        let fund = try run("scenarios/policies/investment-fund.toml", into: folder, "fund")
+        check(try measure(target("investment_fund", "gdp_pct", "centres", "2030"), a: baseline, b: fund), 0.24, 2, "investment fund: centres' GDP")
     }
 }
